@@ -1,0 +1,21 @@
+"""Helpers for the course *Parallel Python with multiprocessing*.
+
+Every notebook imports from this package, and every function that runs in a child
+process lives here (in :mod:`helpers.workers`), so that it can be found by name under
+each start method. The modules are small and named for what they hold:
+
+- :mod:`helpers.system`   the CPUs you can really use, the start method, a machine report
+- :mod:`helpers.workers`  the functions that run in child processes
+- :mod:`helpers.parallel` run a function over items serially, with threads or processes,
+                          with clear errors for bad input
+- :mod:`helpers.timing`   the one timing harness: warm-up, repeats, median and spread
+- :mod:`helpers.plots`    charts of measured timings and speedups
+- :mod:`helpers.widgets`  interactive explorers
+- :mod:`helpers.checks`   checkers for the exercises
+- ``helpers/solutions/``  solutions, one ``%load`` away
+
+This file imports nothing heavy on purpose: child processes import ``helpers.workers``,
+and under spawn each child pays for every import made here.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,127 @@
+"""Run one function over many items: serially, with threads, or with processes.
+
+These are the few lines every demo needs, with the checks that turn the usual
+multiprocessing failures into a clear message at once:
+
+- 0 or a negative number of processes or threads;
+- a lambda or a nested function, which cannot be sent to another process;
+- a function defined in the notebook (module ``__main__``) under ``spawn`` or
+  ``forkserver``. Plain ``Pool.map`` would wait forever there: each child fails to
+  find the function, dies, is replaced, and the task is never done.
+
+Every blocking call has a timeout, so a mistake never hangs the kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import TimeoutError as PoolTimeout
+
+from helpers.system import get_context, start_method
+
+#: Seconds a helper waits for a pool's results before it gives up (and says so).
+DEFAULT_TIMEOUT = 300.0
+
+KINDS = ("serial", "threads", "processes")
+
+
+class NotInModuleError(TypeError):
+    """A function was defined in the notebook, so child processes cannot import it."""
+
+
+def check_workers(n: object, name: str = "processes") -> int:
+    """Return ``n`` if it is a whole number of workers (1 or more), else raise a clear error."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{name} must be a whole number such as 2, not {n!r} ({type(n).__name__})")
+    if n < 1:
+        raise ValueError(
+            f"{name} must be 1 or more, not {n}: a pool with no workers would never run a task. "
+            "Use helpers.system.usable_cpus() for a sensible number."
+        )
+    return n
+
+
+def _defined_in_main(obj: object) -> str | None:
+    """Return the name of what in ``obj`` lives in ``__main__``, or None."""
+    if isinstance(obj, functools.partial):
+        for part in (obj.func, *obj.args, *obj.keywords.values()):
+            found = _defined_in_main(part)
+            if found:
+                return found
+        return None
+    target = getattr(obj, "__func__", obj)  # a bound method: look at its function
+    if callable(target) and getattr(target, "__module__", None) == "__main__":
+        return getattr(target, "__qualname__", repr(target))
+    if type(obj).__module__ == "__main__":
+        return type(obj).__qualname__
+    return None
+
+
+def check_sendable(func: Callable, method: str | None = None, example: object = None) -> None:
+    """Raise a clear error if ``func`` (or ``example``, one item) cannot reach a child process.
+
+    A child process receives the function by name (module and qualified name). Under
+    ``spawn`` and ``forkserver`` the child imports that module afresh; a notebook cell
+    is not a module it can import.
+    """
+    try:
+        pickle.dumps(func)
+    except (pickle.PicklingError, AttributeError, TypeError) as err:
+        raise TypeError(
+            f"{func!r} cannot be sent to another process: {err}. A process pool sends a "
+            "function by its name, so it must be defined with `def` at the top level of a "
+            "module: not a lambda, and not inside another function."
+        ) from None
+    method = method or start_method()
+    if method != "fork":
+        for what in (func, example):
+            name = _defined_in_main(what)
+            if name:
+                raise NotInModuleError(
+                    f"{name} is defined in this notebook (module __main__). Under the "
+                    f"{method!r} start method each worker is a fresh Python that never ran "
+                    f"your notebook, so it cannot find {name}; Pool.map would wait forever. "
+                    f"Fix: put {name} in a .py file (for example my_workers.py next to the "
+                    "notebook), then `from my_workers import ...` and pass the imported one."
+                )
+def run(
+    func: Callable,
+    items: Iterable,
+    workers: int = 1,
+    kind: str = "processes",
+    chunksize: int | None = None,
+    method: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list:
+    """Return ``[func(x) for x in items]``, computed the way ``kind`` says.
+
+    kind: ``"serial"`` (a plain loop), ``"threads"`` (a thread pool of ``workers``)
+    or ``"processes"`` (a ``multiprocessing`` pool of ``workers`` processes, with the
+    course's start method unless ``method`` is given). The pool is started and shut
+    down inside the call, so its start-up cost is part of what you time.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    items = list(items)
+    if kind == "serial":
+        return [func(x) for x in items]
+    check_workers(workers, "threads" if kind == "threads" else "processes")
+    if chunksize is not None:
+        check_workers(chunksize, "chunksize")
+    if kind == "threads":
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(func, items, timeout=timeout))
+    method = method or start_method()
+    check_sendable(func, method, items[0] if items else None)
+    with get_context(method).Pool(workers) as pool:
+        pending = pool.map_async(func, items, chunksize=chunksize)
+        try:
+            return pending.get(timeout)
+        except PoolTimeout:
+            raise TimeoutError(
+                f"The pool did not finish within {timeout} s, so it was stopped. "
+                "Use fewer or smaller tasks, or a larger timeout."
+            ) from None

@@ -1,0 +1,99 @@
+"""Interactive explorers: pick a number, press Run, see the measured chart.
+
+Each explorer measures and draws its first chart when it is created, so a notebook
+run without a browser still exercises it. Its logic lives in plain methods
+(:meth:`ProcessExplorer.run`) that a test can call, or reach through
+``explorer.button.click()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as widgets
+
+from helpers.parallel import check_workers, run
+from helpers.plots import figure_png, scaling_chart
+from helpers.system import usable_cpus
+from helpers.timing import Scaling, Timing, measure
+from helpers.workers import cpu_task, default_cpu_size
+
+
+class ProcessExplorer:
+    """Run the same job with a chosen number of processes and chart time and speedup.
+
+    The slider goes from 1 to twice the CPUs you can use, so you can see what happens
+    when there are more processes than CPUs (oversubscription). Every run adds a point
+    to the chart; the serial loop, measured once at the start, is the baseline.
+    """
+
+    def __init__(
+        self,
+        func: Callable = cpu_task,
+        items: Sequence | None = None,
+        max_processes: int | None = None,
+        repeats: int = 3,
+    ) -> None:
+        usable = usable_cpus()
+        self.max_processes = check_workers(max_processes or 2 * usable, "max_processes")
+        if items is None:  # about a second of serial work, split into many equal tasks
+            tasks = max(12, 4 * usable)
+            items = [max(1, default_cpu_size() * 12 // tasks)] * tasks
+        self.func, self.items, self.repeats = func, list(items), check_workers(repeats, "repeats")
+        if not self.items:
+            raise ValueError("items must hold at least one task")
+
+        self.slider = widgets.IntSlider(
+            value=min(usable, self.max_processes), min=1, max=self.max_processes,
+            description="processes", continuous_update=False,
+        )
+        self.button = widgets.Button(description="Run", button_style="primary", icon="play")
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.button.on_click(lambda _button: self.run())
+        self.widget = widgets.VBox([widgets.HBox([self.slider, self.button]),
+                                    self.status, self.image])
+
+        self.expected = run(self.func, self.items, kind="serial")
+        self.serial = measure(run, self.func, self.items, kind="serial",
+                              repeats=self.repeats, label="serial")
+        self.timings: dict[int, Timing] = {}
+        self.run()
+
+    def run(self, processes: int | None = None) -> Timing:
+        """Measure the job with ``processes`` (default: the slider's value) and redraw."""
+        if processes is not None:
+            self.slider.value = check_workers(processes)
+        n = self.slider.value
+        self.button.disabled = True
+        self.status.value = f"Running with {n} processes..."
+        try:
+            if run(self.func, self.items, n) != self.expected:
+                raise AssertionError("the parallel results differ from the serial ones")
+            timing = measure(run, self.func, self.items, n, repeats=self.repeats, warmup=0,
+                             label=f"{n} processes")
+        finally:
+            self.button.disabled = False
+        self.timings[n] = timing
+        self.redraw()
+        speedup = self.serial.median / timing.median
+        self.status.value = (
+            f"<b>{n} processes</b>: {timing.median:.3f} s, speedup <b>{speedup:.2f}x</b> "
+            f"over the serial loop ({self.serial.median:.3f} s). "
+            f"You can use {usable_cpus()} CPUs."
+        )
+        return timing
+
+    @property
+    def result(self) -> Scaling:
+        """Everything measured so far, ordered by process count."""
+        procs = tuple(sorted(self.timings))
+        return Scaling(procs, tuple(self.timings[p] for p in procs), self.serial)
+
+    def redraw(self) -> None:
+        """Draw the chart of everything measured so far into the widget."""
+        fig = scaling_chart(self.result, title=f"{len(self.items)} tasks of {self.func.__name__}")
+        self.image.value = figure_png(fig)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
