@@ -19,7 +19,6 @@ import platform
 import sys
 from multiprocessing.context import BaseContext
 
-
 START_METHODS = ("fork", "spawn", "forkserver")
 ENV_START_METHOD = "COURSE_START_METHOD"
 
@@ -89,7 +88,8 @@ def memory_limit_bytes() -> int | None:
 
 def default_start_method() -> str:
     """Return this platform's default start method (what Python uses if you say nothing)."""
-    return multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    chosen = multiprocessing.get_start_method(allow_none=True)
+    return chosen or multiprocessing.get_all_start_methods()[0]
 
 
 def start_method() -> str:
