@@ -86,3 +86,143 @@ def double(x: float) -> float:
 def which_process(x: object) -> tuple[object, int]:
     """Return ``(x, pid)``: which process handled ``x``."""
     return x, os.getpid()
+
+
+# --- 02_processes: the classic first examples and the life of a Process -------------------
+# A child's print may never reach the notebook, so these workers send their lines
+# through ``out`` (a multiprocessing Queue) and the notebook prints what it reads.
+
+#: A module-level setting that 02_processes changes in the notebook, to show what each
+#: start method copies: a forked child sees the change, a spawned child reads this file afresh.
+MESSAGE = "as written in helpers/workers.py"
+
+
+def print_numbers(out, n: int = 5) -> None:
+    """The classic first example, made reliable: send the numbers 0 to ``n - 1`` to ``out``."""
+    for i in range(check_size(n, "n")):
+        out.put(i)
+
+
+def named_task(name: str, out) -> None:
+    """The classic second example: send ``"Task <name> is running in process <pid>"`` to ``out``."""
+    out.put(f"Task {name} is running in process {os.getpid()}")
+
+
+def say(text: str) -> None:
+    """Print ``text`` in the child process: where it shows up depends on platform and method."""
+    print(text, flush=True)
+
+
+def do_nothing(*args: object) -> None:
+    """Do nothing at all: timing a process that runs this measures only its start-up cost."""
+
+
+def cube(x: float) -> float:
+    """Return ``x ** 3``: the fix for the notebook-function trap is a worker in a module."""
+    return x**3
+
+
+def fail(message: str = "something went wrong") -> None:
+    """Raise a RuntimeError: a process whose function raises ends with exit code 1."""
+    raise RuntimeError(message)
+
+
+def exit_with(code: int) -> None:
+    """End the process with ``sys.exit(code)``: its exit code is ``code``."""
+    import sys
+
+    sys.exit(code)
+
+
+def read_message(_: object = None) -> str:
+    """Return :data:`MESSAGE` as this process sees it."""
+    return MESSAGE
+
+
+def stubborn_sleep(seconds: float = 30.0, ready=None) -> float:
+    """Ignore ``terminate()`` (SIGTERM), set ``ready`` (an Event) if given, then sleep.
+
+    Only ``kill()`` (SIGKILL, which no process can ignore) stops it early.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if ready is not None:
+        ready.set()
+    return io_task(seconds)
+
+
+def try_to_start_child(out) -> None:
+    """Try to start a process from inside this one; send ``"started"`` or the error to ``out``.
+
+    A daemon process may not have children, so in a daemon this sends the error text.
+    """
+    import multiprocessing
+
+    try:
+        child = multiprocessing.Process(target=do_nothing)
+        child.start()
+        child.join(30)
+        out.put("started and joined a child process")
+    except Exception as err:  # any error: reporting it is the point
+        out.put(f"{type(err).__name__}: {err}")
+
+
+def try_lock(lock, seconds: float, out) -> None:
+    """Try for ``seconds`` to acquire ``lock``; send True or False to ``out``."""
+    got = lock.acquire(timeout=seconds)
+    if got:
+        lock.release()
+    out.put(got)
+
+
+def receive_arrays(inbox, outbox) -> None:
+    """Receive NumPy arrays from ``inbox`` until ``None``; answer each with its last element.
+
+    A message is either an array (it came pickled through the queue: copied) or a tuple
+    ``("shm", name, shape, dtype)`` naming a ``multiprocessing.shared_memory`` block that
+    already holds the data (nothing is copied: this process maps the same memory). The
+    answer ``float(array[-1])`` proves the array arrived whole. The block is closed here
+    but never unlinked: the process that created it removes it.
+    """
+    from multiprocessing import shared_memory
+
+    import numpy as np
+
+    while True:
+        message = inbox.get()
+        if message is None:
+            return
+        if isinstance(message, tuple) and message and message[0] == "shm":
+            _, name, shape, dtype = message
+            block = shared_memory.SharedMemory(name=name)
+            try:
+                view = np.ndarray(shape, dtype=dtype, buffer=block.buf)
+                outbox.put(float(view[-1]))
+                del view  # release the buffer before closing the block
+            finally:
+                block.close()
+        else:
+            outbox.put(float(message[-1]))
+
+
+def reciprocal(x: float) -> float:
+    """Return ``1 / x``; for ``x == 0`` it raises ZeroDivisionError, as a buggy worker would.
+
+    03_pools uses it to show what the caller sees when one task of many fails.
+    """
+    return 1 / x
+
+
+def result_or_error(func, *args: object) -> object:
+    """Return ``func(*args)``, or the exception it raised instead of raising it.
+
+    Wrap a worker with it, ``functools.partial(result_or_error, reciprocal)``, and
+    ``Pool.map`` gives every result: one failing task no longer throws away the others.
+    Look for failures with ``isinstance(r, Exception)``. The exception keeps its type
+    and message, but not the worker's traceback.
+    """
+    try:
+        return func(*args)
+    except Exception as err:  # any error: handing it back is the point
+        return err

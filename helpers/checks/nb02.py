@@ -1,0 +1,217 @@
+"""Checkers for notebook 02 (processes): named processes, exit codes, stopping a process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from multiprocessing.process import BaseProcess
+
+from helpers.checks import _is_number, report
+from helpers.system import get_context
+from helpers.workers import io_task, stubborn_sleep
+
+_PID = re.compile(r"process (\d+)")
+
+
+def _state(p: BaseProcess) -> str:
+    """Return 'closed', 'not started', 'running' or 'finished' for a Process."""
+    if getattr(p, "_closed", False):
+        return "closed"  # close() only succeeds on a process that has finished
+    if p.pid is None:
+        return "not started"
+    return "running" if p.is_alive() else "finished"
+
+
+def check_named_processes(
+    processes: Sequence, messages: Sequence, names: Sequence[str] = ("A", "B", "C")
+) -> bool:
+    """Exercise 1: one started, joined Process per name, and one message from each.
+
+    ``processes`` are the Process objects; ``messages`` the strings read from the queue.
+    """
+    title = "Exercise 1: one process per name, started, joined, each reporting back"
+    names = list(names)
+    procs = list(processes) if isinstance(processes, list | tuple) else []
+    are_processes = bool(procs) and all(isinstance(p, BaseProcess) for p in procs)
+    states = [_state(p) for p in procs] if are_processes else []
+    codes = [p.exitcode for p, s in zip(procs, states, strict=True) if s == "finished"]
+    msgs = [m for m in messages if isinstance(m, str)] if isinstance(messages, list | tuple) else []
+    pids = [int(found.group(1)) for m in msgs if (found := _PID.search(m))]
+    named = sorted(n for m in msgs for n in names if m.startswith(f"Task {n} "))
+    checks = [
+        (len(procs) == len(names) and are_processes,
+         f"{len(names)} Process objects, one per name",
+         f"make one Process per name and put them in the list `processes`, for example "
+         f"`processes = [ctx.Process(target=named_task, args=(name, out)) for name in names]` "
+         f"(you have {len(procs)} item(s), names has {len(names)})."),
+        ("not started" not in states, "every process was started",
+         "call p.start() on each process: creating a Process does not run it "
+         "(and p.run() would run it here, in the notebook's own process)."),
+        ("running" not in states, "every process has finished (joined)",
+         "call p.join(timeout=10) on each process after starting all of them, so you wait "
+         "until they are done."),
+        (all(c == 0 for c in codes), "every process ended with exit code 0",
+         f"a process failed (exit codes {codes}). Check args: it must be a tuple, "
+         "args=(name, out); note that (name) without a comma is just name."),
+        (len(msgs) == len(names), f"{len(names)} messages read from the queue",
+         f"read one message per process: messages = [out.get(timeout=10) for _ in names] "
+         f"(you have {len(msgs)})."),
+        (named == sorted(names), "each name reported exactly once",
+         f"each process should run named_task with its own name; the messages name "
+         f"{named or 'nobody'} but names is {names}."),
+        (len(pids) == len(names) and os.getpid() not in pids,
+         "every message came from a child process",
+         "a message came from the notebook's own process: call p.start(), not "
+         "named_task(...) or p.run() directly."),
+        (len(set(pids)) == len(pids), "each message came from a different process",
+         "two messages came from the same process: give each name its own Process."),
+    ]
+    return report(title, checks)
+
+
+def expected_exitcodes() -> dict[str, int]:
+    """Return the exit code of a child process in each situation, on this platform."""
+    kill = getattr(signal, "SIGKILL", signal.SIGTERM)  # on Windows kill() is terminate()
+    return {
+        "returns normally": 0,
+        "raises an exception": 1,
+        "calls sys.exit(3)": 3,
+        "is terminated": -int(signal.SIGTERM),
+        "is killed": -int(kill),
+    }
+
+
+def _exitcode_hint(case: str, guess: object, right: int) -> str:
+    if not _is_number(guess) or guess != int(guess):
+        return f"{case!r}: write a whole number (an exit code), not {guess!r}."
+    if right < 0 and guess == -right:
+        return (f"{case!r}: a process stopped by a signal has a negative exit code: "
+                "minus the signal's number.")
+    if case == "is killed" and right != -signal.SIGTERM and guess == -signal.SIGTERM:
+        return ("'is killed': kill() sends SIGKILL (number 9), not SIGTERM (15); "
+                "SIGKILL cannot be ignored.")
+    if case == "is terminated" and right != -9 and guess == -9:
+        return "'is terminated': terminate() sends SIGTERM (number 15); kill() sends SIGKILL."
+    hints = {
+        "returns normally": "a process whose function returns ends with 0, meaning success.",
+        "raises an exception": "an exception nobody catches ends the child with exit code 1.",
+        "calls sys.exit(3)": "sys.exit(n) ends the process with exit code n.",
+        "is terminated": "terminate() sends the signal SIGTERM (number 15); a process ended "
+                         "by a signal has exit code minus that number.",
+        "is killed": "kill() sends the signal SIGKILL (number 9); a process ended by a "
+                     "signal has exit code minus that number.",
+    }
+    return f"{case!r}: {hints[case]}"
+
+
+def check_exitcodes(predicted: Mapping[str, object]) -> bool:
+    """Exercise 2: predict a child's exit code in each situation."""
+    right = expected_exitcodes()
+    if not isinstance(predicted, Mapping):
+        return report("Exercise 2: exit codes", [
+            (False, "", "predicted must be a dict from each situation to an exit code.")])
+    checks = []
+    for case, code in right.items():
+        guess = predicted.get(case)
+        ok = _is_number(guess) and guess == code
+        checks.append((ok, f"{case}: exit code {code}", _exitcode_hint(case, guess, code)))
+    return report("Exercise 2: exit codes", checks)
+
+
+def _call_bounded(stop: Callable, p: BaseProcess, limit: float) -> tuple[bool, object, float]:
+    """Call ``stop(p)`` in a thread; return (finished in time, its result or error, seconds)."""
+    box: dict[str, object] = {}
+
+    def call() -> None:
+        try:
+            box["result"] = stop(p)
+        except Exception as err:  # report the learner's error, do not raise it
+            box["error"] = err
+
+    begin = time.perf_counter()
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(limit)
+    elapsed = time.perf_counter() - begin
+    if thread.is_alive():
+        return False, None, elapsed
+    return True, box.get("error", box.get("result")), elapsed
+
+
+def _cleanup(p: BaseProcess) -> None:
+    if not getattr(p, "_closed", False) and p.pid is not None and p.is_alive():
+        p.kill()
+        p.join(5)
+
+
+def _try_stop(stop: Callable, target: Callable, limit: float) -> dict[str, object]:
+    """Start ``target`` in a child, wait until it runs, call ``stop`` on it; say what happened."""
+    ctx = get_context()
+    ready = ctx.Event()
+    args = (30.0, ready) if target is stubborn_sleep else (30.0,)
+    p = ctx.Process(target=target, args=args, name=target.__name__)
+    p.start()
+    try:
+        if target is stubborn_sleep:
+            ready.wait(30)  # stop() must meet a process that really ignores SIGTERM
+        else:
+            time.sleep(0.2)
+        in_time, outcome, seconds = _call_bounded(stop, p, limit)
+        closed = getattr(p, "_closed", False)
+        alive = False if closed else p.is_alive()
+        code = None if closed else p.exitcode
+    finally:
+        _cleanup(p)  # unblocks a join() that had no timeout
+    return {"in_time": in_time, "outcome": outcome, "seconds": seconds, "alive": alive,
+            "exitcode": code, "closed": closed}
+
+
+def check_stop(stop: object, limit: float = 10.0) -> bool:
+    """Exercise 3: ``stop(p)`` must end any process within a few seconds and return its exit code.
+
+    The checker tries it on a process that sleeps (terminate() stops it) and on one that
+    ignores terminate() (only kill() stops it). ``limit`` is the seconds stop() may take.
+    """
+    title = "Exercise 3: stop any process, politely first"
+    if not callable(stop):
+        return report(title, [(False, "", "pass your function itself: check_stop(stop).")])
+    polite = _try_stop(stop, io_task, limit)
+    checks = _stop_checks(polite, "a sleeping process", limit)
+    if all(ok for ok, _, _ in checks):
+        stubborn = _try_stop(stop, stubborn_sleep, limit)
+        checks += _stop_checks(stubborn, "a process that ignores terminate()", limit)
+        if sys.platform != "win32":
+            checks.append((
+                polite["exitcode"] == -signal.SIGTERM,
+                "it asks politely first: the sleeping process ended by terminate()",
+                "call p.terminate() first and give the process a moment (join with a timeout) "
+                "to clean up; keep kill() for a process that does not stop.",
+            ))
+    return report(title, checks)
+
+
+def _stop_checks(seen: dict, what: str, limit: float) -> list[tuple[bool, str, str]]:
+    outcome = seen["outcome"]
+    raised = isinstance(outcome, Exception)
+    return [
+        (seen["in_time"], f"stop() returned within {limit:g} s for {what}",
+         f"stop() was still waiting after {limit:g} s for {what}: p.join() with no timeout "
+         "waits forever if the process does not stop. Use p.join(timeout=1), then check "
+         "p.is_alive()."),
+        (not raised, f"stop() raised no error for {what}",
+         f"stop() raised {type(outcome).__name__}: {outcome}"),
+        (not seen["alive"], f"{what} is stopped",
+         f"{what} is still running after stop(): terminate() only asks (SIGTERM) and a "
+         "process may ignore it. If p.is_alive() after p.join(timeout=1), call p.kill() "
+         "and join again."),
+        (_is_number(outcome) and (seen["closed"] or outcome == seen["exitcode"]) and outcome < 0,
+         f"stop() returned the exit code of {what}",
+         "return p.exitcode after joining: it is None until the process has ended and "
+         "been joined, and negative when a signal ended it."
+         + (f" (stop() returned {outcome!r})" if not raised else "")),
+    ]

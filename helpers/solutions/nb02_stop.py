@@ -1,0 +1,15 @@
+# Solution: ask politely, wait a little, then insist. Every join has a timeout.
+from helpers.checks.nb02 import check_stop
+
+
+def stop(p, grace=1.0):
+    """Stop process p within about 2 * grace seconds and return its exit code."""
+    p.terminate()              # SIGTERM: please stop (a process may clean up, or ignore it)
+    p.join(timeout=grace)
+    if p.is_alive():
+        p.kill()               # SIGKILL: no process can ignore it
+        p.join(timeout=grace)
+    return p.exitcode
+
+
+check_stop(stop)

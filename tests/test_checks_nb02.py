@@ -1,0 +1,246 @@
+"""helpers.checks.nb02 and the solutions of 02_processes: right answers pass, typical
+wrong answers get the hint that helps."""
+
+import runpy
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.checks import nb02
+from helpers.system import get_context
+from helpers.workers import named_task
+
+SOLUTIONS = Path(__file__).parent.parent / "helpers" / "solutions"
+NAMES = ["A", "B", "C"]
+POSIX = sys.platform != "win32"
+
+
+def verdict(capsys):
+    """Return the text the checker printed."""
+    return capsys.readouterr().out
+
+
+# --- Exercise 1: named processes --------------------------------------------------------
+
+def named(names=NAMES, start=True, join=True, read=True, args=None):
+    """Build the learner's answer to exercise 1, right or wrong in one way."""
+    ctx = get_context()
+    out = ctx.Queue()
+    procs = [ctx.Process(target=named_task, args=args(n, out) if args else (n, out))
+             for n in names]
+    if start:
+        for p in procs:
+            p.start()
+    messages = [out.get(timeout=30) for _ in names] if start and read and not args else []
+    if start and join:
+        for p in procs:
+            p.join(30)
+    return procs, messages
+
+
+def cleanup(procs):
+    for p in procs:
+        if p.pid is not None:
+            p.join(30)
+
+
+def test_named_processes_right_answer_passes(capsys):
+    procs, messages = named()
+    assert nb02.check_named_processes(procs, messages, NAMES) is True
+    assert "Well done" in verdict(capsys)
+
+
+def test_named_processes_starter_gets_the_first_hint(capsys):
+    assert nb02.check_named_processes([], [], NAMES) is False
+    assert "make one Process per name" in verdict(capsys)
+
+
+def test_named_processes_not_started(capsys):
+    procs, messages = named(start=False)
+    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert "call p.start()" in verdict(capsys)
+
+
+def test_named_processes_args_not_a_tuple(capsys):
+    procs, _ = named(args=lambda n, out: (n))  # the classic slip: (n) is just n
+    cleanup(procs)
+    assert nb02.check_named_processes(procs, [], NAMES) is False
+    assert "must be a tuple" in verdict(capsys)
+
+
+def test_named_processes_messages_not_read(capsys):
+    procs, _ = named(read=False)
+    assert nb02.check_named_processes(procs, [], NAMES) is False
+    assert "read one message per process" in verdict(capsys)
+
+
+def test_named_processes_run_in_the_notebook_instead(capsys):
+    import queue
+
+    procs, _ = named()
+    out = queue.Queue()
+    for n in NAMES:
+        named_task(n, out)  # called directly: it ran in this process
+    messages = [out.get_nowait() for _ in NAMES]
+    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert "from the notebook's own process" in verdict(capsys)
+
+
+def test_named_processes_the_same_name_twice(capsys):
+    procs, messages = named(names=["A", "A", "C"])
+    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert "its own name" in verdict(capsys)
+
+
+# --- Exercise 2: exit codes ---------------------------------------------------------------
+
+def right_codes():
+    return dict(nb02.expected_exitcodes())
+
+
+def test_exitcodes_right_answer_passes(capsys):
+    assert nb02.check_exitcodes(right_codes()) is True
+    assert "Well done" in verdict(capsys)
+
+
+@pytest.mark.skipif(not POSIX, reason="SIGKILL exists only on Linux and macOS")
+def test_exitcodes_are_the_posix_numbers():
+    assert right_codes() == {"returns normally": 0, "raises an exception": 1,
+                             "calls sys.exit(3)": 3, "is terminated": -15, "is killed": -9}
+
+
+@pytest.mark.parametrize(
+    ("case", "guess", "hint"),
+    [
+        ("returns normally", None, "write a whole number"),
+        ("raises an exception", 0, "exit code 1"),
+        ("calls sys.exit(3)", 1, "sys.exit(n)"),
+        ("is terminated", 15, "negative exit code"),
+        ("is terminated", 1, "SIGTERM (number 15)"),
+        ("is killed", 1.5, "write a whole number"),
+    ],
+)
+def test_exitcodes_typical_wrong_answers_get_their_hint(capsys, case, guess, hint):
+    answer = right_codes() | {case: guess}
+    assert nb02.check_exitcodes(answer) is False
+    assert hint in verdict(capsys)
+
+
+@pytest.mark.skipif(not POSIX, reason="SIGKILL exists only on Linux and macOS")
+def test_exitcodes_kill_is_not_terminate(capsys):
+    assert nb02.check_exitcodes(right_codes() | {"is killed": -15}) is False
+    assert "SIGKILL (number 9)" in verdict(capsys)
+    assert nb02.check_exitcodes(right_codes() | {"is killed": 9}) is False
+    assert "negative exit code" in verdict(capsys)
+
+
+def test_exitcodes_not_a_dict(capsys):
+    assert nb02.check_exitcodes([0, 1]) is False
+    assert "must be a dict" in verdict(capsys)
+
+
+def test_exitcodes_match_real_children():
+    """The expected codes are what real children give: ask them."""
+    import time
+
+    from helpers.workers import do_nothing, exit_with, fail, io_task
+
+    ctx = get_context()
+    runs = {"returns normally": (do_nothing, ()), "raises an exception": (fail, ("x",)),
+            "calls sys.exit(3)": (exit_with, (3,)), "is terminated": (io_task, (30,)),
+            "is killed": (io_task, (30,))}
+    seen = {}
+    for case, (target, args) in runs.items():
+        p = ctx.Process(target=target, args=args)
+        p.start()
+        if case == "is terminated":
+            time.sleep(0.1)
+            p.terminate()
+        elif case == "is killed":
+            time.sleep(0.1)
+            p.kill()
+        p.join(30)
+        seen[case] = p.exitcode
+    assert seen == right_codes()
+
+
+# --- Exercise 3: stop a process -------------------------------------------------------------
+
+def polite_only(p):
+    p.terminate()
+    p.join(timeout=1)
+    return p.exitcode
+
+
+def impatient(p):
+    p.kill()
+    p.join(timeout=1)
+    return p.exitcode
+
+
+def no_join(p):
+    p.terminate()
+    return p.exitcode
+
+
+def forgets_to_return(p):
+    p.terminate()
+    p.join(timeout=1)
+    if p.is_alive():
+        p.kill()
+        p.join(timeout=1)
+
+
+def waits_forever(p):
+    p.terminate()
+    p.join()  # no timeout: a process that ignores SIGTERM keeps it waiting
+    return p.exitcode
+
+
+def test_stop_right_answer_passes(capsys):
+    namespace = runpy.run_path(str(SOLUTIONS / "nb02_stop.py"))
+    assert nb02.check_stop(namespace["stop"]) is True
+    assert "Well done" in verdict(capsys)
+
+
+def test_stop_not_a_function(capsys):
+    assert nb02.check_stop(None) is False
+    assert "pass your function itself" in verdict(capsys)
+
+
+@pytest.mark.skipif(not POSIX, reason="on Windows terminate() is kill()")
+@pytest.mark.parametrize(
+    ("stop", "hint"),
+    [
+        (polite_only, "call p.kill()"),
+        (impatient, "p.terminate() first"),
+        (forgets_to_return, "return p.exitcode"),
+        (waits_forever, "waits forever"),
+    ],
+    ids=lambda x: getattr(x, "__name__", "hint"),
+)
+def test_stop_typical_wrong_answers_get_their_hint(capsys, stop, hint):
+    assert nb02.check_stop(stop, limit=3) is False
+    assert hint in verdict(capsys)
+
+
+def test_stop_without_join_is_caught_or_lucky(capsys):
+    """Without join the exit code is usually still None; the checker must not crash."""
+    result = nb02.check_stop(no_join, limit=3)
+    text = verdict(capsys)
+    assert result is False
+    assert "return p.exitcode after joining" in text or "call p.kill()" in text
+
+
+# --- The solutions, as the notebook loads them ------------------------------------------------
+
+@pytest.mark.parametrize("name", ["nb02_named_processes.py", "nb02_exitcodes.py"])
+def test_solutions_pass_their_checker(capsys, name):
+    runpy.run_path(str(SOLUTIONS / name))
+    assert "Well done" in verdict(capsys)
+
+
+def test_signal_numbers_used_in_hints_are_the_real_ones():
+    assert int(signal.SIGTERM) == 15
