@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
+from helpers.pools import ChunksizeSweep
 from helpers.system import usable_cpus
 from helpers.timing import Scaling, Timing
 
@@ -81,5 +82,46 @@ def scaling_chart(result: Scaling, title: str = "", usable: int | None = None) -
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def chunksize_chart(
+    sweeps: ChunksizeSweep | Sequence[ChunksizeSweep], title: str = "",
+    mark: tuple[int, int] | None = None,
+) -> Figure:
+    """Return time against chunksize (log scale), one line per process count.
+
+    The dashed line is the plain loop: below it the pool wins. A star marks each
+    line's best chunksize; ``mark=(processes, chunksize)`` rings one point (the
+    explorer marks the run it just made).
+    """
+    sweeps = [sweeps] if isinstance(sweeps, ChunksizeSweep) else list(sweeps)
+    if not sweeps:
+        raise ValueError("chunksize_chart needs at least one ChunksizeSweep to draw")
+    fig = CourseFigure(figsize=(7.5, 4))
+    ax = fig.subplots()
+    for sweep in sorted(sweeps, key=lambda s: s.processes):
+        errors = [[t.median - t.best for t in sweep.timings],
+                  [t.worst - t.median for t in sweep.timings]]
+        line = ax.errorbar(sweep.chunksizes, sweep.medians, yerr=errors, marker="o",
+                           capsize=3, label=f"{sweep.processes} process"
+                           + ("es" if sweep.processes > 1 else ""))
+        ax.plot([sweep.best_chunksize], [sweep.best.median], marker="*", markersize=16,
+                color=line[0].get_color(), linestyle="none")
+        if mark and mark[0] == sweep.processes and mark[1] in sweep.chunksizes:
+            ax.plot([mark[1]], [sweep.timing(mark[1]).median], marker="o", markersize=14,
+                    markerfacecolor="none", markeredgecolor="black", linestyle="none")
+    ax.axhline(sweeps[0].serial.median, color="gray", linestyle="--", label="plain loop")
+    ax.set_xscale("log")
+    sizes = sorted({c for sweep in sweeps for c in sweep.chunksizes})
+    ax.set_xticks(sizes, [str(c) for c in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("chunksize (items per message, log scale)")
+    ax.set_ylabel("wall-clock time (s), median")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    ax.set_title(title or f"{sweeps[0].label}: time against chunksize (pool already started)")
     fig.tight_layout()
     return fig

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 
 from helpers.parallel import check_workers, run
-from helpers.plots import figure_png, scaling_chart
+from helpers.plots import chunksize_chart, figure_png, scaling_chart
+from helpers.pools import ChunksizeSweep, chunksize_sweep, number_of_chunks
 from helpers.system import usable_cpus
 from helpers.timing import Scaling, Timing, measure
 from helpers.workers import cpu_task, default_cpu_size
@@ -97,3 +98,85 @@ class ProcessExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+class ChunksizeExplorer(ProcessExplorer):
+    """Pick a number of processes and a chunksize, press Run, see time against chunksize.
+
+    The job is many tiny tasks, where the cost of sending each message decides the
+    time. Each run starts a pool, warms it up, and times only ``pool.map`` (start-up is
+    left out, so the chart shows what chunksize changes). Every run adds a point; there
+    is one line per process count, the dashed line is the plain loop, a star marks the
+    best chunksize so far and a ring the run just made. It reuses ProcessExplorer's
+    processes slider, Run button, status line and image.
+    """
+
+    #: The chunksizes the slider offers, roughly evenly spaced on a log scale.
+    CHUNKSIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+
+    def __init__(
+        self,
+        func: Callable = cpu_task,
+        items: Sequence | None = None,
+        max_processes: int | None = None,
+        repeats: int = 3,
+        chunksizes: Sequence[int] | None = None,
+        chunksize: int = 1,
+    ) -> None:
+        if items is None:  # 2000 tasks of about 20 microseconds each
+            items = [max(1, default_cpu_size() // 5000)] * 2000
+        options = sorted({check_workers(c, "chunksize") for c in (chunksizes or self.CHUNKSIZES)})
+        if check_workers(chunksize, "chunksize") not in options:
+            raise ValueError(f"chunksize {chunksize} is not one of the choices {options}")
+        self.chunk_slider = widgets.SelectionSlider(
+            options=options, value=chunksize, description="chunksize", continuous_update=False,
+        )
+        self.points: dict[int, dict[int, Timing]] = {}
+        self.last: tuple[int, int] | None = None
+        super().__init__(func, items, max_processes, repeats)  # measures the loop, then runs
+        self.widget.children = (widgets.HBox([self.slider, self.chunk_slider, self.button]),
+                                *self.widget.children[1:])
+
+    def run(self, processes: int | None = None, chunksize: int | None = None) -> Timing:
+        """Measure ``pool.map`` with ``processes`` and ``chunksize`` (default: the sliders)."""
+        if processes is not None:
+            self.slider.value = check_workers(processes)
+        if chunksize is not None:
+            if check_workers(chunksize, "chunksize") not in self.chunk_slider.options:
+                raise ValueError(f"chunksize {chunksize} is not one of the choices "
+                                 f"{list(self.chunk_slider.options)}")
+            self.chunk_slider.value = chunksize
+        n, c = self.slider.value, self.chunk_slider.value
+        self.button.disabled = True
+        self.status.value = f"Running with {n} processes, chunksize {c}..."
+        try:
+            sweep = chunksize_sweep(self.func, self.items, [c], processes=n,
+                                    repeats=self.repeats, serial=self.serial)
+        finally:
+            self.button.disabled = False
+        timing = sweep.timings[0]
+        self.points.setdefault(n, {})[c] = timing
+        self.last = (n, c)
+        self.redraw()
+        speedup = self.serial.median / timing.median
+        self.status.value = (
+            f"<b>{n} processes, chunksize {c}</b> ({number_of_chunks(len(self.items), c)} "
+            f"messages): {timing.median:.4f} s, <b>{speedup:.2f}x</b> the speed of the plain "
+            f"loop ({self.serial.median:.4f} s). Pool start-up not counted."
+        )
+        return timing
+
+    @property
+    def sweeps(self) -> list[ChunksizeSweep]:
+        """Everything measured so far: one sweep per process count, ordered by chunksize."""
+        found = []
+        for n in sorted(self.points):
+            sizes = tuple(sorted(self.points[n]))
+            found.append(ChunksizeSweep(n, sizes, tuple(self.points[n][c] for c in sizes),
+                                        self.serial, len(self.items),
+                                        f"{len(self.items)} tasks of {self.func.__name__}"))
+        return found
+
+    def redraw(self) -> None:
+        """Draw time against chunksize for everything measured so far."""
+        self.image.value = figure_png(chunksize_chart(self.sweeps, mark=self.last))

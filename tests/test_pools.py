@@ -1,0 +1,184 @@
+"""helpers.pools, the chunksize chart, the ChunksizeExplorer and the workers of 03_pools."""
+
+import functools
+
+import pytest
+
+from helpers.plots import chunksize_chart, figure_png
+from helpers.pools import (
+    ChunksizeSweep,
+    chunksize_sweep,
+    default_chunksize,
+    number_of_chunks,
+    results_within,
+)
+from helpers.system import get_context
+from helpers.timing import Timing
+from helpers.widgets import ChunksizeExplorer
+from helpers.workers import cpu_task, io_task, reciprocal, result_or_error, square
+
+TINY = [50] * 200
+
+
+@pytest.mark.parametrize(("n", "p", "expected"), [
+    (1000, 4, 63), (4, 4, 1), (10, 2, 2), (16, 1, 4), (17, 1, 5), (0, 3, 0), (1, 8, 1),
+])
+def test_default_chunksize_follows_pool_map(n, p, expected):
+    assert default_chunksize(n, p) == expected
+
+
+def test_default_chunksize_matches_what_pool_map_really_sends():
+    # Pool.map's own rule, read from its source: divmod, then round up.
+    for n in (1, 7, 63, 1000, 1001):
+        for p in (1, 2, 3, 4):
+            chunksize, extra = divmod(n, p * 4)
+            assert default_chunksize(n, p) == chunksize + bool(extra)
+
+
+def test_number_of_chunks_rounds_up():
+    assert number_of_chunks(1000, 63) == 16
+    assert number_of_chunks(10, 5) == 2 and number_of_chunks(0, 5) == 0
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, None, True])
+def test_bad_process_counts_and_chunksizes_are_refused(bad):
+    with pytest.raises((TypeError, ValueError)):
+        default_chunksize(10, bad)
+    with pytest.raises((TypeError, ValueError)):
+        number_of_chunks(10, bad)
+
+
+def test_bad_item_counts_are_refused():
+    with pytest.raises(ValueError, match="0 or more"):
+        default_chunksize(-1, 2)
+    with pytest.raises(ValueError, match="0 or more"):
+        number_of_chunks(2.5, 2)
+
+
+def test_results_within_yields_imap_results_in_order():
+    with get_context().Pool(2) as pool:
+        assert list(results_within(pool.imap(square, range(6)), timeout=30)) == [
+            0, 1, 4, 9, 16, 25]
+        got = sorted(results_within(pool.imap_unordered(square, range(6)), timeout=30))
+    assert got == [0, 1, 4, 9, 16, 25]
+
+
+def test_results_within_gives_up_after_the_timeout():
+    with get_context().Pool(1) as pool:
+        with pytest.raises(TimeoutError, match="within 0.2 s"):
+            list(results_within(pool.imap(io_task, [3.0]), timeout=0.2))
+
+
+def test_results_within_refuses_bad_arguments():
+    with pytest.raises(TypeError, match="imap"):
+        list(results_within([1, 2, 3]))
+    with get_context().Pool(1) as pool:
+        with pytest.raises(ValueError, match="positive"):
+            list(results_within(pool.imap(square, [1]), timeout=0))
+
+
+def test_chunksize_sweep_times_each_chunksize_once_per_repeat():
+    sweep = chunksize_sweep(cpu_task, TINY, [1, 10, 100], processes=2, repeats=2)
+    assert sweep.chunksizes == (1, 10, 100) and sweep.processes == 2
+    assert [len(t.times) for t in sweep.timings] == [2, 2, 2]
+    assert sweep.n_items == len(TINY) and sweep.best_chunksize in (1, 10, 100)
+    assert sweep.gain_over(1) == pytest.approx(sweep.timing(1).median / sweep.best.median)
+    assert sweep.gain_over(1) >= 1.0
+    assert "chunksize" in sweep.table() and "loop" in sweep.table()
+
+
+def test_chunksize_sweep_reuses_a_given_serial_timing():
+    serial = Timing((1.0, 1.0), "loop")
+    sweep = chunksize_sweep(cpu_task, TINY, [5], processes=1, repeats=1, serial=serial)
+    assert sweep.serial is serial
+
+
+def test_chunksize_sweep_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="at least one task"):
+        chunksize_sweep(square, [], [1])
+    with pytest.raises(ValueError, match="at least one chunksize"):
+        chunksize_sweep(square, [1, 2], [])
+    with pytest.raises(ValueError, match="1 or more"):
+        chunksize_sweep(square, [1, 2], [0])
+    with pytest.raises(ValueError, match="1 or more"):
+        chunksize_sweep(square, [1, 2], [1], processes=0)
+    with pytest.raises(TypeError, match="cannot be sent"):
+        chunksize_sweep(lambda x: x, [1, 2], [1])
+
+
+def test_sweep_timing_of_an_unmeasured_chunksize_is_a_clear_error():
+    t = Timing((0.1,))
+    sweep = ChunksizeSweep(2, (1, 10), (t, t), t, 10)
+    with pytest.raises(KeyError, match="not measured"):
+        sweep.timing(5)
+
+
+def test_chunksize_chart_has_a_log_axis_a_line_per_sweep_and_the_loop():
+    fast, slow = Timing((0.1, 0.2)), Timing((0.5, 0.6))
+    sweeps = [ChunksizeSweep(1, (1, 10), (slow, fast), slow, 100),
+              ChunksizeSweep(2, (1, 10, 100), (slow, fast, slow), slow, 100)]
+    fig = chunksize_chart(sweeps, mark=(2, 10))
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert "chunksize" in ax.get_xlabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["plain loop", "1 process", "2 processes"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "10", "100"]
+    assert figure_png(fig).startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="at least one"):
+        chunksize_chart([])
+
+
+def test_chunksize_explorer_draws_on_creation_and_a_click_changes_the_chart():
+    explorer = ChunksizeExplorer(cpu_task, TINY, max_processes=2, repeats=1,
+                                 chunksizes=[1, 10, 100])
+    first_image = bytes(explorer.image.value)
+    assert first_image.startswith(b"\x89PNG")
+    n = explorer.slider.value
+    assert [s.chunksizes for s in explorer.sweeps] == [(1,)]
+    assert f"<b>{n} processes, chunksize 1</b>" in explorer.status.value
+    explorer.chunk_slider.value = 100
+    explorer.button.click()
+    assert [s.chunksizes for s in explorer.sweeps] == [(1, 100)]
+    assert bytes(explorer.image.value) != first_image
+    assert "chunksize 100</b>" in explorer.status.value and "2 messages" in explorer.status.value
+    explorer.run(processes=1, chunksize=10)
+    assert [s.processes for s in explorer.sweeps] == sorted({1, n})
+    assert explorer.last == (1, 10)
+    assert explorer.chunk_slider in explorer.widget.children[0].children
+
+
+def test_chunksize_explorer_refuses_bad_chunksizes():
+    with pytest.raises(ValueError, match="1 or more"):
+        ChunksizeExplorer(cpu_task, TINY, chunksizes=[0, 1], repeats=1)
+    with pytest.raises(ValueError, match="not one of the choices"):
+        ChunksizeExplorer(cpu_task, TINY, chunksizes=[1, 10], chunksize=5, repeats=1)
+    explorer = ChunksizeExplorer(cpu_task, TINY, max_processes=1, repeats=1, chunksizes=[1, 10])
+    with pytest.raises(ValueError, match="not one of the choices"):
+        explorer.run(chunksize=7)
+
+
+def test_reciprocal_raises_for_zero():
+    assert reciprocal(4) == 0.25
+    with pytest.raises(ZeroDivisionError):
+        reciprocal(0)
+
+
+def test_result_or_error_hands_back_the_exception():
+    assert result_or_error(reciprocal, 2) == 0.5
+    err = result_or_error(reciprocal, 0)
+    assert isinstance(err, ZeroDivisionError)
+
+
+def test_result_or_error_keeps_every_result_of_a_pool_map():
+    with get_context().Pool(2) as pool:
+        got = pool.map_async(functools.partial(result_or_error, reciprocal),
+                             [1, 0, 4]).get(timeout=60)
+    assert got[0] == 1.0 and got[2] == 0.25 and isinstance(got[1], ZeroDivisionError)
+
+
+def test_a_worker_error_reaches_the_caller_with_the_remote_traceback():
+    with get_context().Pool(1) as pool:
+        with pytest.raises(ZeroDivisionError) as info:
+            pool.map_async(reciprocal, [1, 0]).get(timeout=60)
+    assert "reciprocal" in str(info.value.__cause__)
