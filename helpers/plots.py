@@ -79,6 +79,7 @@ def scaling_chart(result: Scaling, title: str = "", usable: int | None = None) -
     ax_speed.legend()
     for ax in (ax_time, ax_speed):
         ax.set_xticks(range(1, top + 1))
+        ax.set_xlim(0.5, top + 0.5)
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)

@@ -1,7 +1,8 @@
 """Checkers for the exercises: each says what is right, what is not yet, and gives a hint.
 
-A checker never raises on a wrong answer: it prints its verdict and returns True or
-False, so the notebook keeps running and you can try again.
+A checker never raises on a wrong answer: it prints its verdict and returns a
+:class:`Verdict` (true when everything passed), so the notebook keeps running and you
+can try again. The verdict shows nothing more in the notebook than the printed lines.
 """
 
 from __future__ import annotations
@@ -9,8 +10,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def report(title: str, checks: Sequence[tuple[bool, str, str]]) -> bool:
-    """Print one line per check and return True if all passed.
+class Verdict:
+    """The result of a checker: true if every check passed. Prints nothing in a notebook."""
+
+    def __init__(self, passed: bool) -> None:
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other: object) -> bool:
+        return self.passed == bool(other) if isinstance(other, bool | Verdict) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.passed)
+
+    def __repr__(self) -> str:
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the checker already printed its verdict."""
+
+
+def report(title: str, checks: Sequence[tuple[bool, str, str]]) -> Verdict:
+    """Print one line per check and return a Verdict, true if all passed.
 
     Each check is ``(passed, what_is_right, hint_if_not)``. Only the first failing
     check's hint is shown, so you fix one thing at a time.
@@ -25,7 +48,7 @@ def report(title: str, checks: Sequence[tuple[bool, str, str]]) -> bool:
             all_ok = False
     if all_ok:
         print("🎉 Well done!")
-    return all_ok
+    return Verdict(all_ok)
 
 
 def _is_number(x: object) -> bool:
