@@ -5,10 +5,17 @@ change the time. So :func:`measure` runs the code once to warm up (not counted),
 ``repeats`` times, and reports the median (the middle run) and the spread (fastest
 and slowest). :func:`scaling` does that for a range of process counts and gives the
 speedup and efficiency against a plain serial loop.
+
+Wall time is what you wait; CPU time is what the CPUs spent. :func:`measure` records
+both: :func:`cpu_seconds` adds this process's CPU time to that of the child processes
+it has waited for (a pool's workers count once the pool is closed and joined). Wall
+time far below CPU time means several CPUs worked at once; wall time far above it
+means the code waited (for a disk, a network, or a CPU another program held).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +30,9 @@ class Timing:
 
     times: tuple[float, ...]
     label: str = ""
+    #: CPU seconds of each run (this process plus the child processes it waited for);
+    #: empty if they were not recorded.
+    cpu_times: tuple[float, ...] = ()
 
     @property
     def median(self) -> float:
@@ -44,6 +54,21 @@ class Timing:
         """Slowest minus fastest: how much the runs disagree."""
         return self.worst - self.best
 
+    @property
+    def cpu_median(self) -> float | None:
+        """The median CPU time of the runs, or None if it was not recorded."""
+        return statistics.median(self.cpu_times) if self.cpu_times else None
+
+    @property
+    def cpus_busy(self) -> float | None:
+        """CPU time divided by wall time (medians): how many CPUs were busy on average.
+
+        About 1 for a serial loop, about N for N processes that all compute, and near 0
+        for code that mostly waits.
+        """
+        cpu = self.cpu_median
+        return None if cpu is None or self.median <= 0 else cpu / self.median
+
     def __str__(self) -> str:
         name = f"{self.label}: " if self.label else ""
         return (
@@ -52,21 +77,39 @@ class Timing:
         )
 
 
+def cpu_seconds() -> float:
+    """Return the CPU seconds used so far by this process and its waited-for children.
+
+    User plus system time. A child's time is added only once the child has ended and
+    been waited for (``join``, or leaving a ``with Pool(...)`` block), so take the
+    difference of two calls around code that starts and joins its processes. Under
+    ``forkserver`` the workers are children of the server, not of this process, so
+    their CPU time is not seen here.
+    """
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def measure(
     func: Callable, *args, repeats: int = 5, warmup: int = 1, label: str = "", **kwargs
 ) -> Timing:
-    """Time ``func(*args, **kwargs)``: ``warmup`` runs not counted, then ``repeats`` timed runs."""
+    """Time ``func(*args, **kwargs)``: ``warmup`` runs not counted, then ``repeats`` timed runs.
+
+    Each run's wall time (``perf_counter``) and CPU time (:func:`cpu_seconds`) are kept.
+    """
     check_workers(repeats, "repeats")
     if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
         raise ValueError(f"warmup must be a whole number, 0 or more, not {warmup!r}")
     for _ in range(warmup):
         func(*args, **kwargs)
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeats):
+        cpu_start = cpu_seconds()
         start = time.perf_counter()
         func(*args, **kwargs)
         times.append(time.perf_counter() - start)
-    return Timing(tuple(times), label)
+        cpu_times.append(cpu_seconds() - cpu_start)
+    return Timing(tuple(times), label, tuple(cpu_times))
 
 
 @dataclass(frozen=True)

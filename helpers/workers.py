@@ -185,8 +185,6 @@ def receive_arrays(inbox, outbox) -> None:
     answer ``float(array[-1])`` proves the array arrived whole. The block is closed here
     but never unlinked: the process that created it removes it.
     """
-    from multiprocessing import shared_memory
-
     import numpy as np
 
     while True:
@@ -195,7 +193,7 @@ def receive_arrays(inbox, outbox) -> None:
             return
         if isinstance(message, tuple) and message and message[0] == "shm":
             _, name, shape, dtype = message
-            block = shared_memory.SharedMemory(name=name)
+            block = attach_shared_memory(name)
             try:
                 view = np.ndarray(shape, dtype=dtype, buffer=block.buf)
                 outbox.put(float(view[-1]))
@@ -226,3 +224,25 @@ def result_or_error(func, *args: object) -> object:
         return func(*args)
     except Exception as err:  # any error: handing it back is the point
         return err
+
+
+def attach_shared_memory(name: str):
+    """Open the existing shared-memory block ``name`` without taking charge of removing it.
+
+    Before Python 3.13, merely opening a block registers it with a resource tracker,
+    which may then remove it (with a "leaked shared_memory" warning) when this process
+    ends, although the creator still uses it. Python 3.13 added ``track=False`` for this;
+    on older versions the registration is skipped by hand.
+    """
+    from multiprocessing import resource_tracker, shared_memory
+
+    try:
+        return shared_memory.SharedMemory(name=name, track=False)  # Python 3.13 and later
+    except TypeError:
+        pass
+    register = resource_tracker.register
+    resource_tracker.register = lambda *args, **kwargs: None
+    try:
+        return shared_memory.SharedMemory(name=name)
+    finally:
+        resource_tracker.register = register

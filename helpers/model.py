@@ -1,0 +1,285 @@
+"""Models of speedup: Amdahl's law, Gustafson's law, and an overhead model you can fit.
+
+A model turns a few measurements into a prediction you can check before you spend the
+time. Three are here, from the simplest to the most useful day to day:
+
+- **Amdahl's law** (fixed work): if a fraction ``f`` of the time cannot run in
+  parallel, ``p`` processes give at most ``1 / (f + (1 - f) / p)``, and never more
+  than ``1 / f`` however many processes you add. :func:`fit_serial_fraction` finds the
+  ``f`` that best explains your own measured speedups.
+- **Gustafson's law** (work grows with the processes): with ``p`` processes you do
+  ``p`` times the parallel work in about the same time, so the *scaled* speedup is
+  ``p - f (p - 1)``, which keeps growing.
+- **The overhead model** (what a pool really costs): the time with ``p`` processes is
+  start-up + a cost per process + a cost per task + the work divided by the CPUs that
+  can run at once. :func:`fit_overhead` fits its constants from a few timings and
+  :meth:`OverheadModel.predict_speedup` tells you, for a task size, whether
+  parallelism pays.
+
+Everything here is plain arithmetic on numbers you measured (NumPy least squares);
+nothing here starts a process, except :func:`calibrate` and :func:`job_with_serial_part`,
+which measure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from helpers.parallel import check_workers, run
+from helpers.workers import check_size, cpu_task
+
+
+def _check_fraction(f: object, name: str = "serial_fraction") -> float:
+    if isinstance(f, bool) or not isinstance(f, int | float) or not 0 <= f <= 1:
+        raise ValueError(f"{name} must be a number from 0 to 1 (a fraction of the time), not {f!r}")
+    return float(f)
+
+
+def _check_counts(processes: object) -> list[int]:
+    counts = list(processes) if not isinstance(processes, int) else [processes]
+    return [check_workers(p) for p in counts]
+
+
+# ---------------------------------------------------------------------------- Amdahl
+def amdahl_speedup(processes: int | Sequence[int], serial_fraction: float) -> float | list[float]:
+    """Return Amdahl's speedup ``1 / (f + (1 - f) / p)`` for one count or a list of counts.
+
+    ``serial_fraction`` (f) is the part of the one-process time that cannot be split.
+    With f = 0.1, even infinitely many processes give at most 10x.
+    """
+    f = _check_fraction(serial_fraction)
+    speedups = [1 / (f + (1 - f) / p) for p in _check_counts(processes)]
+    return speedups[0] if isinstance(processes, int) else speedups
+
+
+def amdahl_limit(serial_fraction: float) -> float:
+    """Return the largest speedup Amdahl's law allows, ``1 / f`` (infinite when f = 0)."""
+    f = _check_fraction(serial_fraction)
+    return math.inf if f == 0 else 1 / f
+
+
+def fit_serial_fraction(processes: Sequence[int], speedups: Sequence[float]) -> float:
+    """Return the serial fraction ``f`` that best explains measured speedups (least squares).
+
+    Amdahl's law, turned around, is a straight line in ``f``::
+
+        1/S - 1/p = f * (1 - 1/p)
+
+    so ``f`` is the slope of a line through the origin, fitted by least squares over
+    every point with 2 or more processes (one process says nothing about ``f``). The
+    answer is clipped to 0..1: a speedup above ``p`` (a lucky run) gives 0, and a
+    "speedup" below 1 gives 1 (everything behaved as if it were serial).
+
+    Fit only the points up to your usable CPUs: past them, processes share CPUs, and
+    that slowdown is not a serial part of your code.
+    """
+    import numpy as np
+
+    p = np.asarray(_check_counts(processes), dtype=float)
+    s = np.asarray(list(speedups), dtype=float)
+    if p.shape != s.shape:
+        raise ValueError(
+            f"processes and speedups must have the same length, not {p.size} and {s.size}"
+        )
+    if not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError("every speedup must be a positive number (serial time / parallel time)")
+    x = 1 - 1 / p
+    if not np.any(x > 0):
+        raise ValueError(
+            "fit_serial_fraction needs at least one measurement with 2 or more processes: "
+            "with one process the speedup is 1 whatever the serial fraction."
+        )
+    y = 1 / s - 1 / p
+    f = float(np.dot(x, y) / np.dot(x, x))
+    return min(1.0, max(0.0, f))
+
+
+# ------------------------------------------------------------------------- Gustafson
+def gustafson_speedup(
+    processes: int | Sequence[int], serial_fraction: float
+) -> float | list[float]:
+    """Return Gustafson's scaled speedup ``p - f (p - 1)`` for one count or a list.
+
+    Here the work grows with the processes (each process brings its own share), and
+    ``f`` is the serial part of the time *with* ``p`` processes. Scaled speedup means:
+    how much more work you finished in the same time than one process would have.
+    """
+    f = _check_fraction(serial_fraction)
+    speedups = [p - f * (p - 1) for p in _check_counts(processes)]
+    return speedups[0] if isinstance(processes, int) else speedups
+
+
+def scaled_speedups(processes: Sequence[int], times: Sequence[float]) -> list[float]:
+    """Return weak-scaling (scaled) speedups ``p * T(1) / T(p)`` from measured times.
+
+    ``times[i]`` is the time of ``processes[i]`` processes doing ``processes[i]`` units
+    of work; the first entry must be one process (the baseline).
+    """
+    counts = _check_counts(processes)
+    if len(counts) != len(times) or not counts or counts[0] != 1:
+        raise ValueError("give one time per process count, starting with 1 process")
+    if any(not t > 0 for t in times):
+        raise ValueError("every time must be a positive number of seconds")
+    return [p * times[0] / t for p, t in zip(counts, times, strict=True)]
+
+
+def fit_gustafson_fraction(processes: Sequence[int], scaled: Sequence[float]) -> float:
+    """Return the ``f`` of Gustafson's law that best fits scaled speedups (least squares).
+
+    ``p - S = f (p - 1)``: again a line through the origin, fitted over ``p >= 2``,
+    clipped to 0..1.
+    """
+    import numpy as np
+
+    p = np.asarray(_check_counts(processes), dtype=float)
+    s = np.asarray(list(scaled), dtype=float)
+    if p.shape != s.shape:
+        raise ValueError("processes and scaled speedups must have the same length")
+    x = p - 1
+    if not np.any(x > 0):
+        raise ValueError("fit_gustafson_fraction needs a measurement with 2 or more processes")
+    f = float(np.dot(x, p - s) / np.dot(x, x))
+    return min(1.0, max(0.0, f))
+
+
+def job_with_serial_part(serial_size: int, parallel_items: Sequence[int], processes: int) -> int:
+    """Run a job with a known serial part: one ``cpu_task(serial_size)`` in this process,
+    then ``cpu_task`` over ``parallel_items`` with ``processes`` processes.
+
+    Time it with 1, 2, ... processes and fit the serial fraction: the fit should find
+    about ``serial time / total time`` (plus the pool's own overhead). Returns a checksum.
+    """
+    check_size(serial_size, "serial_size")
+    total = cpu_task(serial_size)
+    return total + sum(run(cpu_task, parallel_items, check_workers(processes)))
+
+
+# ----------------------------------------------------------------- overhead model
+@dataclass(frozen=True)
+class OverheadModel:
+    """Predicts the time of ``tasks`` equal tasks on a pool of ``processes`` processes.
+
+    ``time = startup + per_process * p + per_task * tasks + work_factor * work / min(p, cpus)``
+
+    where ``work`` is the serial time of the tasks, ``seconds_per_unit * size * tasks``.
+    ``work_factor`` is 1 for perfect sharing; a little above 1 when the processes slow
+    each other down (shared caches, memory bandwidth, another program on the machine).
+    Past ``cpus`` processes, extra processes only take turns on the same CPUs.
+    """
+
+    startup: float
+    per_process: float
+    per_task: float
+    work_factor: float
+    seconds_per_unit: float
+    cpus: int
+
+    def serial_time(self, size: int, tasks: int) -> float:
+        """Predicted time of a plain loop over ``tasks`` tasks of ``size`` units each."""
+        return self.seconds_per_unit * check_size(size) * check_size(tasks, "tasks")
+
+    def parallel_time(self, size: int, tasks: int, processes: int) -> float:
+        """Predicted time of the same tasks on a pool of ``processes`` (start-up included)."""
+        p = check_workers(processes)
+        work = self.serial_time(size, tasks)
+        return (self.startup + self.per_process * p + self.per_task * tasks
+                + self.work_factor * work / min(p, self.cpus))
+
+    def predict_speedup(self, size: int, processes: int, tasks: int = 8) -> float:
+        """Predicted speedup (serial time / pool time) for ``tasks`` tasks of ``size``."""
+        return self.serial_time(size, tasks) / self.parallel_time(size, tasks, processes)
+
+    def break_even_size(self, processes: int, tasks: int = 8) -> int | None:
+        """The smallest task size at which the pool beats the loop (speedup above 1).
+
+        None if it never does (for example with one CPU, where the pool only adds cost).
+        """
+        p = check_workers(processes)
+        gain = 1 - self.work_factor / min(p, self.cpus)  # share of the work the pool saves
+        if gain <= 0:
+            return None
+        fixed = self.startup + self.per_process * p + self.per_task * tasks
+        return max(1, math.ceil(fixed / (gain * self.seconds_per_unit * tasks)))
+
+    def describe(self) -> str:
+        """The constants in words, with units."""
+        return (
+            f"start-up {self.startup * 1e3:.1f} ms + {self.per_process * 1e3:.1f} ms per process"
+            f" + {self.per_task * 1e6:.0f} µs per task + work x {self.work_factor:.2f} / "
+            f"min(processes, {self.cpus}); one unit of work takes "
+            f"{self.seconds_per_unit * 1e9:.0f} ns"
+        )
+
+
+def _nonnegative_lstsq(a, b):
+    """Least squares with every coefficient 0 or more (drop negative ones and refit)."""
+    import numpy as np
+
+    active = list(range(a.shape[1]))
+    coef = np.zeros(a.shape[1])
+    while active:
+        sol, *_ = np.linalg.lstsq(a[:, active], b, rcond=None)
+        if np.all(sol >= 0):
+            coef[active] = sol
+            break
+        active.pop(int(np.argmin(sol)))
+    return coef
+
+
+def fit_overhead(
+    rows: Sequence[tuple[int, int, float, float]], seconds_per_unit: float, cpus: int
+) -> OverheadModel:
+    """Fit the overhead model's constants from measured pool runs (least squares, all >= 0).
+
+    Each row is ``(processes, tasks, work_seconds, measured_seconds)``: the pool ran
+    ``tasks`` tasks whose serial time is ``work_seconds``, with ``processes`` processes,
+    and took ``measured_seconds``. Use rows that differ: a few tiny jobs with 1 and 2
+    processes (start-up and per-process cost), one with many tiny tasks (per-task cost),
+    one with real work (work factor). ``seconds_per_unit`` comes from a serial timing.
+    """
+    import numpy as np
+
+    check_workers(cpus, "cpus")
+    if not seconds_per_unit > 0:
+        raise ValueError(f"seconds_per_unit must be positive, not {seconds_per_unit!r}")
+    if len(rows) < 4:
+        raise ValueError(f"fit_overhead needs at least 4 measured rows for 4 constants, not "
+                         f"{len(rows)}")
+    a, b = [], []
+    for p, tasks, work, seconds in rows:
+        check_workers(p)
+        check_size(tasks, "tasks")
+        if work < 0 or not seconds > 0:
+            raise ValueError(f"bad row {(p, tasks, work, seconds)}: times must be positive")
+        a.append([1.0, p, tasks, work / min(p, cpus)])
+        b.append(seconds)
+    startup, per_process, per_task, factor = _nonnegative_lstsq(np.array(a), np.array(b))
+    return OverheadModel(float(startup), float(per_process), float(per_task),
+                         float(factor) if factor > 0 else 1.0, float(seconds_per_unit), cpus)
+
+
+def calibrate(
+    cpus: int | None = None, unit_size: int | None = None, repeats: int = 3,
+    method: str | None = None,
+) -> OverheadModel:
+    """Measure this machine and return a fitted :class:`OverheadModel` for ``cpu_task``.
+
+    About a second: one serial timing (the cost of a unit of work), then pools of 1 and
+    2 processes running tiny tasks, many tiny tasks, and some real work.
+    """
+    from helpers.system import usable_cpus
+    from helpers.timing import measure
+    from helpers.workers import default_cpu_size
+
+    cpus = check_workers(cpus or usable_cpus(), "cpus")
+    unit_size = check_size(unit_size or default_cpu_size(), "unit_size")
+    serial = measure(cpu_task, unit_size, repeats=repeats)
+    per_unit = serial.median / unit_size
+    big = max(1, unit_size // 4)
+    rows = []
+    for p, tasks, size in [(1, 1, 1), (2, 2, 1), (2, 64, 1), (2, 8, big), (1, 8, 1)]:
+        t = measure(run, cpu_task, [size] * tasks, p, method=method, repeats=repeats, warmup=0)
+        rows.append((p, tasks, per_unit * size * tasks, t.median))
+    return fit_overhead(rows, per_unit, cpus)
