@@ -44,25 +44,13 @@ READY_EFFICIENCY = 0.75
 def startup_costs(methods: Sequence[str] | None = None, repeats: int = 5) -> dict[str, Timing]:
     """Time starting and joining one process that does nothing, for each start method.
 
-    The first start of ``forkserver`` also starts its server: the warm-up run absorbs
-    it, as it does in a notebook that has already used a pool.
+    Uses :func:`helpers.startup.startup_cost` (notebook 02); its warm-up run absorbs the
+    one-off start of the ``forkserver`` server, as in a notebook that already used a pool.
     """
-    methods = list(methods or multiprocessing.get_all_start_methods())
-    results = {}
-    for method in methods:
-        ctx = get_context(method)
+    from helpers.startup import available_methods, startup_cost
 
-        def start_and_join(ctx=ctx) -> None:
-            child = ctx.Process(target=square, args=(0,))
-            child.start()
-            child.join(TIMEOUT)
-            if child.is_alive():  # never leave a process behind
-                child.terminate()
-                child.join(5)
-                raise TimeoutError(f"a {ctx.get_start_method()} process did not finish")
-
-        results[method] = measure(start_and_join, repeats=repeats, warmup=1, label=method)
-    return results
+    methods = list(methods or available_methods())
+    return {m: startup_cost(m, processes=1, repeats=repeats, timeout=TIMEOUT) for m in methods}
 
 
 def process_counts(usable: int, max_processes: int | None = None) -> list[int]:
@@ -179,7 +167,9 @@ def chunksize_gain(tasks: int, processes: int, repeats: int = 3) -> dict[str, ob
     The good chunksize is the one ``Pool.map`` picks by itself: about ``tasks / (4 *
     processes)``, so each process gets four batches. Returns both timings and the gain.
     """
-    good = max(1, -(-tasks // (4 * processes)))
+    from helpers.pools import default_chunksize
+
+    good = default_chunksize(tasks, processes)
     items = list(range(tasks))
     one = measure(run, square, items, processes, chunksize=1, repeats=repeats, warmup=0,
                   label="chunksize=1")
@@ -295,6 +285,7 @@ def bench_chart(results: dict):
     chunk_values = [chunk["chunksize_1"].median, chunk["chunksize_good"].median]
     bars = ax_chunk.bar(chunk_labels, chunk_values, color=["tab:red", "tab:green"])
     ax_chunk.bar_label(bars, labels=[f"{v:.2f} s" for v in chunk_values])
+    ax_chunk.set_ylim(0, max(chunk_values) * 1.2)
     ax_chunk.set_ylabel("wall-clock time (s)")
     ax_chunk.set_title(f"{chunk['tasks']} tiny tasks on {chunk['processes']} processes")
 

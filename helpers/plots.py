@@ -126,3 +126,120 @@ def chunksize_chart(
     ax.set_title(title or f"{sweeps[0].label}: time against chunksize (pool already started)")
     fig.tight_layout()
     return fig
+
+
+# --- 04_measuring_speedup: Amdahl, Gustafson and the overhead model ------------------------
+def amdahl_chart(
+    processes: Sequence[int], speedups: Sequence[float], serial_fraction: float,
+    usable: int | None = None, up_to: int = 16, title: str = "",
+) -> Figure:
+    """Return measured speedups (points) under the Amdahl curve fitted to them.
+
+    The curve goes on to ``up_to`` processes: what the fitted serial fraction predicts
+    on a bigger machine. The dotted line is its ceiling, ``1 / f``.
+    """
+    from helpers.model import amdahl_limit, amdahl_speedup
+
+    usable = usable or usable_cpus()
+    top = max(up_to, max(processes), usable)
+    counts = list(range(1, top + 1))
+    fig = CourseFigure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
+    ax.plot(counts, counts, color="gray", linestyle="--", label="ideal (f = 0)")
+    ax.plot(counts, amdahl_speedup(counts, serial_fraction), color="tab:orange",
+            label=f"Amdahl, fitted f = {serial_fraction:.3f}")
+    limit = amdahl_limit(serial_fraction)
+    if limit < top:
+        ax.axhline(limit, color="tab:orange", linestyle=":",
+                   label=f"ceiling 1/f = {limit:.1f}x")
+    ax.plot(processes, speedups, "o", color="tab:blue", markersize=8, label="measured")
+    ax.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
+    ax.set_xlabel("processes")
+    ax.set_ylabel("speedup over one process (x)")
+    ax.set_xlim(0.5, top + 0.5)
+    ax.set_ylim(0, top + 0.5)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    ax.set_title(title or "Amdahl's law fitted to your measurements")
+    fig.tight_layout()
+    return fig
+
+
+def weak_scaling_chart(
+    processes: Sequence[int], times: Sequence[float], usable: int | None = None,
+    title: str = "",
+) -> Figure:
+    """Return the weak-scaling view: each process brings its own share of work.
+
+    Left: the time, which stays flat if the work is shared perfectly. Right: the scaled
+    speedup ``p * T(1) / T(p)`` (work done per second, relative to one process) with
+    Gustafson's line fitted to it and the ideal line.
+    """
+    from helpers.model import fit_gustafson_fraction, gustafson_speedup, scaled_speedups
+
+    usable = usable or usable_cpus()
+    scaled = scaled_speedups(processes, times)
+    f = fit_gustafson_fraction(processes, scaled) if max(processes) > 1 else 0.0
+    top = max(max(processes), usable)
+    fig = CourseFigure(figsize=(10, 3.8))
+    ax_time, ax_speed = fig.subplots(1, 2)
+    ax_time.plot(processes, times, marker="o")
+    ax_time.axhline(times[0], color="gray", linestyle="--", label="one process, one share")
+    ax_time.set_xlabel("processes (and shares of work)")
+    ax_time.set_ylabel("wall-clock time (s)")
+    ax_time.set_ylim(bottom=0)
+    ax_time.legend()
+    counts = list(range(1, top + 1))
+    ax_speed.plot(counts, counts, color="gray", linestyle="--", label="ideal")
+    ax_speed.plot(counts, gustafson_speedup(counts, f), color="tab:orange",
+                  label=f"Gustafson, fitted f = {f:.3f}")
+    ax_speed.plot(processes, scaled, "o", color="tab:blue", markersize=8, label="measured")
+    ax_speed.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
+    ax_speed.set_xlabel("processes (and shares of work)")
+    ax_speed.set_ylabel("scaled speedup (x)")
+    ax_speed.set_ylim(bottom=0)
+    ax_speed.legend()
+    for ax in (ax_time, ax_speed):
+        ax.set_xticks(counts)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title or "Weak scaling: the work grows with the processes")
+    fig.tight_layout()
+    return fig
+
+
+def prediction_chart(
+    model, sizes: Sequence[int], processes: int, tasks: int,
+    measured: Sequence[tuple[int, int, float]] = (), title: str = "",
+) -> Figure:
+    """Return predicted speedup against task size for ``processes``, with measured points.
+
+    ``model`` is a :class:`helpers.model.OverheadModel`; ``measured`` holds
+    ``(size, processes, speedup)`` triples. Both axes are logarithmic: the left of the
+    chart is where the pool costs more than it saves (below the break-even line).
+    """
+    import numpy as np
+
+    lo, hi = min(sizes), max(sizes)
+    grid = np.unique(np.geomspace(lo / 2, hi * 2, 60).astype(int))
+    fig = CourseFigure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
+    counts = sorted({processes} | {p for _, p, _ in measured})
+    colors = {p: f"C{i}" for i, p in enumerate(counts)}
+    for p in counts:
+        ax.plot(grid, [model.predict_speedup(int(s), p, tasks) for s in grid], color=colors[p],
+                linewidth=2.5 if p == processes else 1, alpha=1 if p == processes else 0.5,
+                label=f"model, {p} process" + ("es" if p > 1 else ""))
+    for size, p, speedup in measured:
+        ax.plot([size], [speedup], "o", color=colors[p], markersize=8)
+    ax.plot([], [], "o", color="black", label="measured")
+    ax.axhline(1, color="gray", linestyle="--", label="break even (pool = loop)")
+    ax.axhline(model.cpus, color="gray", linestyle=":", label=f"{model.cpus} usable CPUs")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"task size (cpu_task iterations per task, {tasks} tasks; log scale)")
+    ax.set_ylabel("speedup over the loop (x, log scale)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="upper left", fontsize="small")
+    ax.set_title(title or "When does a pool pay? The model's prediction and your runs")
+    fig.tight_layout()
+    return fig

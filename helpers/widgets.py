@@ -180,3 +180,116 @@ class ChunksizeExplorer(ProcessExplorer):
     def redraw(self) -> None:
         """Draw time against chunksize for everything measured so far."""
         self.image.value = figure_png(chunksize_chart(self.sweeps, mark=self.last))
+
+
+class SpeedupPredictor:
+    """Pick a task size and a number of processes; see the model's prediction, then measure.
+
+    The job is ``tasks`` equal tasks of ``cpu_task(size)``. The chart shows the speedup
+    the overhead model (:class:`helpers.model.OverheadModel`) predicts for every task size,
+    and every run you measure as a point. Small tasks sit below the break-even line: the
+    pool costs more than it saves. ``sizes`` are the task sizes offered (default: 1/1000,
+    1/100, 1/10 and 1 times the course's default task, about 0.1 s).
+    """
+
+    def __init__(
+        self,
+        model=None,
+        sizes: Sequence[int] | None = None,
+        tasks: int = 8,
+        max_processes: int | None = None,
+        repeats: int = 3,
+    ) -> None:
+        from helpers.model import calibrate
+        from helpers.workers import check_size
+
+        usable = usable_cpus()
+        self.model = model if model is not None else calibrate()
+        base = default_cpu_size()
+        sizes = sizes or [max(1, base // 1000), max(1, base // 100), max(1, base // 10), base]
+        self.sizes = sorted({check_size(s, "task size") for s in sizes})
+        self.tasks = check_size(tasks, "tasks")
+        self.repeats = check_workers(repeats, "repeats")
+        self.max_processes = check_workers(max_processes or 2 * usable, "max_processes")
+
+        self.size = widgets.Dropdown(
+            options=[(f"{s:,} iterations", s) for s in self.sizes],
+            value=self.sizes[len(self.sizes) // 2], description="task size",
+        )
+        self.slider = widgets.IntSlider(
+            value=min(usable, self.max_processes), min=1, max=self.max_processes,
+            description="processes", continuous_update=False,
+        )
+        self.button = widgets.Button(description="Measure", button_style="primary", icon="play")
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.button.on_click(lambda _button: self.run())
+        self.size.observe(lambda _change: self.show_prediction(), names="value")
+        self.slider.observe(lambda _change: self.show_prediction(), names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.size, self.slider, self.button]),
+                                    self.status, self.image])
+        #: (size, processes) -> (predicted speedup, measured speedup)
+        self.points: dict[tuple[int, int], tuple[float, float]] = {}
+        self._serial: dict[int, Timing] = {}
+        self.run()
+
+    def predict(self, size: int | None = None, processes: int | None = None) -> float:
+        """The model's speedup for ``size`` and ``processes`` (default: the widget's choice)."""
+        return self.model.predict_speedup(size or self.size.value,
+                                          processes or self.slider.value, self.tasks)
+
+    def show_prediction(self) -> None:
+        """Write the prediction for the current choice, before anything is measured."""
+        size, n = self.size.value, self.slider.value
+        self.status.value = (
+            f"Model: {self.tasks} tasks of {size:,} iterations on {n} processes: "
+            f"predicted speedup <b>{self.predict():.2f}x</b>. Press Measure to check."
+        )
+
+    def run(self, size: int | None = None, processes: int | None = None) -> tuple[float, float]:
+        """Measure the chosen job, serially and with the pool; return (predicted, measured)."""
+        if size is not None:
+            if size not in self.sizes:
+                raise ValueError(f"size must be one of {self.sizes}, not {size!r}")
+            self.size.value = size
+        if processes is not None:
+            self.slider.value = check_workers(processes)
+        size, n = self.size.value, self.slider.value
+        predicted = self.predict()
+        items = [size] * self.tasks
+        self.button.disabled = True
+        self.status.value = f"Predicted {predicted:.2f}x. Measuring with {n} processes..."
+        try:
+            if size not in self._serial:
+                self._serial[size] = measure(run, cpu_task, items, kind="serial",
+                                             repeats=self.repeats, label="serial")
+            pooled = measure(run, cpu_task, items, n, repeats=self.repeats, warmup=0,
+                             label=f"{n} processes")
+        finally:
+            self.button.disabled = False
+        measured = self._serial[size].median / pooled.median
+        self.points[(size, n)] = (predicted, measured)
+        self.redraw()
+        error = (predicted - measured) / measured
+        self.status.value = (
+            f"<b>{self.tasks} tasks of {size:,} iterations, {n} processes</b>: predicted "
+            f"{predicted:.2f}x, measured <b>{measured:.2f}x</b> (model off by {error:+.0%}). "
+            + ("The pool pays." if measured > 1 else "The loop wins: the pool costs more "
+               "than it saves.")
+        )
+        return predicted, measured
+
+    def sweep(self, processes: int | None = None) -> list[tuple[int, float, float]]:
+        """Measure every task size with ``processes``; return ``(size, predicted, measured)``."""
+        return [(s, *self.run(s, processes)) for s in self.sizes]
+
+    def redraw(self) -> None:
+        """Draw the prediction curves and every measured point."""
+        from helpers.plots import prediction_chart
+
+        measured = [(s, p, m) for (s, p), (_, m) in self.points.items()]
+        fig = prediction_chart(self.model, self.sizes, self.slider.value, self.tasks, measured)
+        self.image.value = figure_png(fig)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
