@@ -1,0 +1,376 @@
+"""A pytest plugin for nbval: after each notebook, check that it left nothing behind.
+
+Load it with ``-p tests.nb_leak_check`` (``make notebooks`` does). After the last cell
+of every notebook it adds one more test, ``<notebook>::leak check``, which fails if
+
+* a process started by the notebook is still alive: any descendant of the kernel,
+  except multiprocessing's own helpers that live as long as the kernel (the resource
+  tracker and the forkserver; their own children, such as forkserver workers, count);
+* a shared-memory segment or named semaphore created during the notebook still exists
+  in ``/dev/shm`` (Linux) once the notebook's names are dropped;
+* a leaked-resource warning was printed: a ``ResourceWarning`` (for example "unclosed
+  running multiprocessing pool") in any cell, or the resource tracker's "leaked ...
+  objects to clean up" warning when it is stopped at the end of the notebook.
+
+How: the kernel starts with ``PYTHONWARNINGS=default::ResourceWarning`` (its children
+inherit it) and with its stderr in a file, not in /dev/null as nbval has it. (Under
+pytest, ipykernel does not forward what child processes write to stderr, so that file is
+where their warnings land.) After the last cell a hidden cell does what the end of a
+session does (``%reset -f``, ``gc.collect()``); the plugin then looks at the kernel's
+process tree and ``/dev/shm``; a last hidden cell stops multiprocessing's resource
+tracker, which warns about every segment or semaphore it still tracks. Every cell's
+stderr, the hidden cells' output and the kernel's stderr file are searched for warnings.
+
+A cell that shows a leak warning on purpose (a pitfall demonstrated live) can carry the
+cell tag ``leak-warning-expected``; its warnings are then not counted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+SHM = Path("/dev/shm")
+EXPECTED_TAG = "leak-warning-expected"
+#: Processes multiprocessing keeps for the kernel's whole life, by design.
+KERNEL_LIFETIME_HELPERS = (
+    "multiprocessing.resource_tracker",
+    "multiprocessing.forkserver",
+    "loky.backend.resource_tracker",
+)
+WARNING_PATTERNS = (
+    re.compile(r"ResourceWarning"),
+    re.compile(r"resource_tracker.*leaked", re.IGNORECASE),
+    re.compile(r"leaked \w+ objects? to clean up", re.IGNORECASE),
+)
+#: Lines that match a pattern but only explain another line.
+IGNORED = re.compile(r"Enable tracemalloc to get the object allocation traceback")
+#: Seconds a process or a segment may take to go away after the notebook's end.
+GRACE_S = 5.0
+
+# What the end of a session does: drop the notebook's names, so that objects it still
+# holds are finalized (a Lock's semaphore is unlinked; an unclosed Pool warns).
+CLEANUP_CODE = """\
+get_ipython().run_line_magic("reset", "-f")
+import gc as _gc
+_gc.collect()
+del _gc
+"""
+
+# Stop the resource tracker: it warns about every segment or semaphore still registered
+# (and removes them). It is started again if anything needs it later.
+STOP_TRACKER_CODE = """\
+import sys as _sys, time as _time
+from multiprocessing import resource_tracker as _rt
+_stop = getattr(_rt._resource_tracker, "_stop", None)
+if _stop is not None and getattr(_rt._resource_tracker, "_pid", None) is not None:
+    _stop()
+    _time.sleep(0.3)  # let the kernel forward what the tracker printed
+_sys.stderr.flush()
+del _sys, _time, _rt, _stop
+"""
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("nb_leak_check", "notebook leak checks")
+    group.addoption(
+        "--no-leak-check", action="store_true",
+        help="do not add a leak check after each notebook",
+    )
+
+
+def _is_nbval_file(node) -> bool:
+    return type(node).__name__ == "IPyNbFile" and type(node).__module__.startswith("nbval")
+
+
+def _is_nbval_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell" and _is_nbval_file(item.parent)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if config.getoption("no_leak_check"):
+        return
+    result, last_parent = [], None
+    for item in items:
+        if last_parent is not None and item.parent is not last_parent:
+            result.append(LeakCheck.from_parent(last_parent, name="leak check"))
+            last_parent = None
+        result.append(item)
+        if _is_nbval_cell(item):
+            last_parent = item.parent
+    if last_parent is not None:
+        result.append(LeakCheck.from_parent(last_parent, name="leak check"))
+    items[:] = result
+
+
+#: The stderr file for the kernel that nbval is about to start (set around its setup).
+_next_kernel_stderr = None
+
+
+def pytest_configure(config):
+    """Start nbval's kernels with their stderr in a file and ResourceWarning turned on."""
+    if config.getoption("no_leak_check", False):
+        return
+    try:
+        import nbval.kernel
+    except ImportError:  # pragma: no cover - nbval is in requirements.txt
+        return
+    original = nbval.kernel.start_new_kernel
+    if getattr(original, "_leak_check", False):
+        return
+
+    def start_new_kernel(*args, **kwargs):
+        if _next_kernel_stderr is not None:
+            kwargs["stderr"] = _next_kernel_stderr
+            env = dict(kwargs.get("env") or os.environ)
+            warnings = [w for w in env.get("PYTHONWARNINGS", "").split(",") if w]
+            env["PYTHONWARNINGS"] = ",".join([*warnings, "default::ResourceWarning"])
+            kwargs["env"] = env
+        return original(*args, **kwargs)
+
+    start_new_kernel._leak_check = True
+    nbval.kernel.start_new_kernel = start_new_kernel
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    global _next_kernel_stderr
+    nbfile = item.parent if _is_nbval_cell(item) or isinstance(item, LeakCheck) else None
+    first = nbfile is not None and not hasattr(nbfile, "_leak_check")
+    if not first:
+        return (yield)
+    # Before the kernel starts: what /dev/shm holds, and a file for the kernel's stderr.
+    stderr = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the leak check
+        mode="w+b", prefix=f"{Path(str(nbfile.path)).stem}-kernel-", suffix=".stderr",
+        delete=False)
+    nbfile._leak_check = {"shm": shm_entries(), "stderr": stderr}
+    _next_kernel_stderr = stderr
+    try:
+        return (yield)
+    finally:
+        _next_kernel_stderr = None
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Once a notebook is done, delete its kernel's stderr file unless a check kept it."""
+    if nextitem is not None and nextitem.parent is item.parent:
+        return
+    state = getattr(item.parent, "_leak_check", None)
+    if state and not state.get("keep"):
+        state["stderr"].close()
+        try:
+            os.unlink(state["stderr"].name)
+        except OSError:
+            pass
+
+
+class LeakCheck(pytest.Item):
+    """The check that runs after a notebook's last cell, in the same kernel."""
+
+    def runtest(self):
+        nbfile = self.parent
+        state = getattr(nbfile, "_leak_check", None)
+        kernel = nbfile.kernel
+        if state is None or kernel is None or not kernel.is_alive():
+            pytest.skip("the kernel is not running (an earlier cell failed)")
+        if getattr(nbfile, "timed_out", False):
+            pytest.skip("a cell timed out: the kernel state is unknown")
+        problems = []
+
+        timeout = max(30, self.config.getoption("nbval_cell_timeout", 60) or 60)
+        cleanup_out = run_hidden(kernel, CLEANUP_CODE, timeout=timeout)
+
+        kernel_pid = kernel_process_id(kernel)
+        alive = leftover_processes(kernel_pid) if kernel_pid else []
+        if kernel_pid is None:
+            problems.append("could not find the kernel's process id to check its children")
+        for proc in alive:
+            what = describe(proc, kernel_pid)
+            problems.append(f"a process is still alive: pid {proc.pid}: {what}")
+
+        new = new_shm_entries(state["shm"], kernel_pid)
+        for name in new:
+            problems.append(f"a shared-memory segment or semaphore was left in {SHM}: {name}")
+
+        tracker_out = run_hidden(kernel, STOP_TRACKER_CODE, timeout=60)
+        for name in new:  # what the tracker did not remove, remove now: leave no trace
+            try:
+                (SHM / name).unlink()
+            except OSError:
+                pass
+
+        stderr = state["stderr"]
+        stderr.flush()
+        stderr.seek(0)
+        kernel_stderr = stderr.read().decode(errors="replace")
+        for where, text in [*cell_stderr(nbfile), ("the end of the notebook", cleanup_out),
+                            ("the stopped resource tracker", tracker_out),
+                            ("the kernel's stderr (child processes)", kernel_stderr)]:
+            for line in text.splitlines():
+                if any(p.search(line) for p in WARNING_PATTERNS) and not IGNORED.search(line):
+                    problems.append(f"a leaked-resource warning in {where}: {line.strip()}")
+        if problems:
+            state["keep"] = True
+            problems.append(f"the kernel's stderr is kept in {stderr.name}")
+            pytest.fail(
+                f"{nbfile.name} left something behind:\n  - " + "\n  - ".join(problems)
+                + "\nClose pools with `with`, join every process, close() and unlink() "
+                "shared memory.",
+                pytrace=False,
+            )
+
+    def reportinfo(self):
+        return self.path, None, f"{self.parent.name}::leak check"
+
+
+def run_hidden(kernel, code: str, timeout: float) -> str:
+    """Run ``code`` in the nbval kernel; return what it printed (stdout, stderr, errors)."""
+    texts: list[str] = []
+
+    def hook(msg):
+        content, kind = msg["content"], msg["msg_type"]
+        if kind == "stream":
+            texts.append(content["text"])
+        elif kind == "error":
+            texts.append("\n".join(content.get("traceback", [])) or content.get("evalue", ""))
+
+    reply = kernel.kc.execute_interactive(
+        code, silent=False, store_history=False, allow_stdin=False,
+        timeout=timeout, output_hook=hook,
+    )
+    if reply["content"].get("status") != "ok":
+        raise RuntimeError(f"hidden leak-check cell failed: {''.join(texts)}")
+    return "".join(texts)
+
+
+def kernel_process_id(kernel) -> int | None:
+    """Return the pid of the kernel process that nbval started, or None."""
+    provisioner = getattr(kernel.km, "provisioner", None)
+    process = getattr(provisioner, "process", None) or getattr(kernel.km, "kernel", None)
+    return getattr(process, "pid", None)
+
+
+def is_lifetime_helper(proc: psutil.Process) -> bool:
+    try:
+        cmdline = " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
+    return any(name in cmdline for name in KERNEL_LIFETIME_HELPERS)
+
+
+def leftover_processes(kernel_pid: int, grace_s: float = GRACE_S) -> list[psutil.Process]:
+    """Return the kernel's descendants still alive after ``grace_s`` seconds.
+
+    multiprocessing's resource tracker and forkserver are allowed (they live as long as
+    the kernel); their children are not. Zombies (exited, not yet reaped) are not alive.
+    """
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            kernel = psutil.Process(kernel_pid)
+            helpers = [p for p in kernel.children() if is_lifetime_helper(p)]
+            helper_pids = {p.pid for p in helpers}
+            alive = []
+            for proc in kernel.children(recursive=True):
+                try:
+                    if proc.pid not in helper_pids and proc.status() != psutil.STATUS_ZOMBIE:
+                        alive.append(proc)
+                except psutil.NoSuchProcess:
+                    pass
+        except psutil.NoSuchProcess:
+            return []
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def describe(proc: psutil.Process, kernel_pid: int | None = None) -> str:
+    """Say what ``proc`` is: its command line, and whether it is a forked kernel."""
+    try:
+        cmdline = " ".join(proc.cmdline())
+        if kernel_pid and cmdline == " ".join(psutil.Process(kernel_pid).cmdline()):
+            return "a copy of the kernel made by fork (a Process or a Pool worker)"
+        return cmdline[:200] or proc.name()
+    except psutil.Error:
+        return "?"
+
+
+def shm_entries() -> set[str]:
+    """Return the names in /dev/shm (empty where there is no /dev/shm)."""
+    try:
+        return {p.name for p in SHM.iterdir()}
+    except OSError:
+        return set()
+
+
+def shm_mapped_by(pids: set[int] | None = None) -> dict[str, set[int]]:
+    """Return, for each /dev/shm file mapped by some process, the pids that map it."""
+    mapped: dict[str, set[int]] = {}
+    for pid in pids if pids is not None else psutil.pids():
+        try:
+            with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    where = line.find(str(SHM) + "/")
+                    if where >= 0:
+                        name = line[where + len(str(SHM)) + 1:].split()[0]
+                        mapped.setdefault(name, set()).add(pid)
+        except OSError:
+            continue
+    return mapped
+
+
+def new_shm_entries(before: set[str], kernel_pid: int | None,
+                    grace_s: float = GRACE_S) -> list[str]:
+    """Return the /dev/shm entries that appeared since ``before`` and belong to the kernel.
+
+    Other programs on the machine (another test run, say) may create segments at the
+    same time; an entry mapped only by processes outside the kernel's tree is theirs.
+    """
+    if not sys.platform.startswith("linux"):
+        return []
+    deadline = time.monotonic() + grace_s
+    while True:
+        new = shm_entries() - before
+        if new:
+            tree = set()
+            if kernel_pid:
+                try:
+                    kernel = psutil.Process(kernel_pid)
+                    tree = {kernel_pid, *(p.pid for p in kernel.children(recursive=True))}
+                except psutil.NoSuchProcess:
+                    pass
+            mapped = shm_mapped_by()
+            new = {n for n in new if not (mapped.get(n, set()) - tree)
+                   and (SHM / n).exists()}
+        if not new or time.monotonic() > deadline:
+            return sorted(new)
+        time.sleep(0.2)
+
+
+def cell_stderr(nbfile) -> list[tuple[str, str]]:
+    """Return (cell name, stderr text) for each cell of ``nbfile`` that has run."""
+    found = []
+    for item in nbfile.session.items:
+        if item.parent is not nbfile or not _is_nbval_cell(item):
+            continue
+        tags = item.cell.get("metadata", {}).get("tags", [])
+        if EXPECTED_TAG in tags:
+            continue
+        text = "".join(
+            out.get("text", "") for out in getattr(item, "test_outputs", None) or []
+            if out.get("output_type") == "stream" and out.get("name") == "stderr"
+        )
+        if text:
+            found.append((item.name, text))
+    return found
+
+
+if os.name == "nt":  # pragma: no cover - the course's tests run on Linux and macOS
+    SHM = Path("/nonexistent")
