@@ -30,8 +30,23 @@ def figure_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def bar_chart(timings: Sequence[Timing], title: str = "Time to finish the same work") -> Figure:
-    """Return a horizontal bar per timing: the median, with a line from fastest to slowest."""
+def seconds_text(seconds: float) -> str:
+    """Return ``seconds`` in a readable unit: ``"1.25 s"``, ``"37.1 ms"``, ``"2.0 µs"``."""
+    if seconds >= 0.01:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def bar_chart(
+    timings: Sequence[Timing], title: str = "Time to finish the same work", log: bool = False
+) -> Figure:
+    """Return a horizontal bar per timing: the median, with a line from fastest to slowest.
+
+    With ``log=True`` the time axis is logarithmic, so that microseconds and seconds both
+    show: each step of the axis is ten times the one before.
+    """
     if not timings:
         raise ValueError("bar_chart needs at least one Timing to draw")
     fig = CourseFigure(figsize=(7, 0.6 * len(timings) + 1.2))
@@ -40,10 +55,16 @@ def bar_chart(timings: Sequence[Timing], title: str = "Time to finish the same w
     medians = [t.median for t in timings]
     errors = [[t.median - t.best for t in timings], [t.worst - t.median for t in timings]]
     bars = ax.barh(labels, medians, xerr=errors, color="tab:blue", capsize=4)
-    ax.bar_label(bars, labels=[f"{m:.2f} s" for m in medians], padding=6)
+    ax.bar_label(bars, labels=[seconds_text(m) for m in medians], padding=6)
     ax.invert_yaxis()
-    ax.set_xlabel("wall-clock time (s), median; line: fastest to slowest run")
-    ax.set_xlim(0, max(t.worst for t in timings) * 1.3)
+    ax.set_xlabel("wall-clock time (s), median; line: fastest to slowest run"
+                  + (" (log scale)" if log else ""))
+    if log:
+        positive = [t.best for t in timings if t.best > 0] or [1e-6]
+        ax.set_xscale("log")
+        ax.set_xlim(min(positive) / 3, max(t.worst for t in timings) * 20)
+    else:
+        ax.set_xlim(0, max(t.worst for t in timings) * 1.3)
     ax.set_title(title)
     return fig
 
@@ -179,7 +200,8 @@ def weak_scaling_chart(
 
     usable = usable or usable_cpus()
     scaled = scaled_speedups(processes, times)
-    f = fit_gustafson_fraction(processes, scaled) if max(processes) > 1 else 0.0
+    fit = [(p, x) for p, x in zip(processes, scaled, strict=True) if p <= max(2, usable)]
+    f = fit_gustafson_fraction(*zip(*fit, strict=True)) if max(processes) > 1 else 0.0
     top = max(max(processes), usable)
     fig = CourseFigure(figsize=(10, 3.8))
     ax_time, ax_speed = fig.subplots(1, 2)

@@ -279,9 +279,19 @@ class SpeedupPredictor:
         )
         return predicted, measured
 
-    def sweep(self, processes: int | None = None) -> list[tuple[int, float, float]]:
-        """Measure every task size with ``processes``; return ``(size, predicted, measured)``."""
-        return [(s, *self.run(s, processes)) for s in self.sizes]
+    def sweep(self, processes: int | None = None, remeasure: bool = False
+              ) -> list[tuple[int, float, float]]:
+        """Measure every task size with ``processes``; return ``(size, predicted, measured)``.
+
+        A size already measured with these processes is reused unless ``remeasure``.
+        """
+        n = check_workers(processes or self.slider.value)
+        rows = []
+        for s in self.sizes:
+            if remeasure or (s, n) not in self.points:
+                self.run(s, n)
+            rows.append((s, *self.points[(s, n)]))
+        return rows
 
     def redraw(self) -> None:
         """Draw the prediction curves and every measured point."""
