@@ -14,6 +14,7 @@ big chunks cost little but may leave processes idle at the end. This module hold
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,20 +56,25 @@ def results_within(results: Iterable, timeout: float = DEFAULT_TIMEOUT) -> Itera
 
     ``for r in pool.imap(f, items)`` waits as long as it takes for each result: if a
     worker hangs, so does your notebook. This waits at most ``timeout`` seconds for each
-    result, then raises TimeoutError::
+    result (for each chunk, when you passed a chunksize), then raises TimeoutError::
 
         for r in results_within(pool.imap(square, range(10)), timeout=10):
             print(r)
     """
-    if not hasattr(results, "next"):
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    source, chunked = results, False
+    if not hasattr(source, "next") and inspect.isgenerator(source):
+        # With chunksize > 1, imap returns a generator that unpacks each chunk: it has no
+        # timeout, but the iterator of chunks it reads from (its argument ".0") has one.
+        source, chunked = inspect.getgeneratorlocals(source).get(".0"), True
+    if not hasattr(source, "next"):
         raise TypeError(
             f"results must come from pool.imap or pool.imap_unordered, not {type(results).__name__}"
         )
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
     while True:
         try:
-            yield results.next(timeout)
+            got = source.next(timeout)
         except StopIteration:
             return
         except PoolTimeout:
@@ -76,6 +82,10 @@ def results_within(results: Iterable, timeout: float = DEFAULT_TIMEOUT) -> Itera
                 f"No result came within {timeout} s. A worker may be stuck; leaving the "
                 "`with` block stops the pool."
             ) from None
+        if chunked:
+            yield from got
+        else:
+            yield got
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,14 @@ def attach_shared_memory(name: str):
         return shared_memory.SharedMemory(name=name)
     finally:
         resource_tracker.register = register
+
+
+def slow_which_process(x: object, seconds: float = 0.05) -> tuple[object, int]:
+    """Wait ``seconds``, then return ``(x, pid)`` like :func:`which_process`.
+
+    The wait keeps every worker of a pool busy, so you can see how a pool shares out the
+    items (and its chunks); with instant tasks, one worker may take them all before the
+    others have started.
+    """
+    io_task(seconds)
+    return x, os.getpid()

@@ -21,7 +21,7 @@ def hint_of(capsys) -> str:
 
 
 def test_default_chunksize_right_answer_passes(capsys):
-    assert check_default_chunksize(63, 16) is True
+    assert check_default_chunksize(63, 16)
     assert "Well done" in capsys.readouterr().out
 
 
@@ -36,7 +36,7 @@ def test_default_chunksize_right_answer_passes(capsys):
     (63, 15, "divide 1000 items"),
 ])
 def test_default_chunksize_wrong_answers_get_hints(capsys, chunksize, chunks, words):
-    assert check_default_chunksize(chunksize, chunks) is False
+    assert not check_default_chunksize(chunksize, chunks)
     assert words in hint_of(capsys)
 
 
@@ -46,8 +46,8 @@ def test_default_chunksize_other_sizes():
 
 
 def test_chunked_sum_right_answer_passes(capsys):
-    assert check_chunked_sum(SUM, 125, N, P) is True
-    assert check_chunked_sum(SUM, 500, N, P) is True
+    assert check_chunked_sum(SUM, 125, N, P)
+    assert check_chunked_sum(SUM, 500, N, P)
     assert "Well done" in capsys.readouterr().out
 
 
@@ -64,13 +64,13 @@ def test_chunked_sum_right_answer_passes(capsys):
     (SUM, 1000, "sit idle"),
 ])
 def test_chunked_sum_wrong_answers_get_hints(capsys, total, chunksize, words):
-    assert check_chunked_sum(total, chunksize, N, P) is False
+    assert not check_chunked_sum(total, chunksize, N, P)
     assert words in hint_of(capsys)
 
 
 def test_kept_results_right_answer_passes(capsys):
-    assert check_kept_results(dict(GOOD), [0, 0], ITEMS) is True
-    assert check_kept_results(dict(GOOD), (0, 0), ITEMS) is True
+    assert check_kept_results(dict(GOOD), [0, 0], ITEMS)
+    assert check_kept_results(dict(GOOD), (0, 0), ITEMS)
     assert "Well done" in capsys.readouterr().out
 
 
@@ -86,14 +86,14 @@ def test_kept_results_right_answer_passes(capsys):
     (dict(GOOD), None, "a list of items"),
 ])
 def test_kept_results_wrong_answers_get_hints(capsys, results, failed, words):
-    assert check_kept_results(results, failed, ITEMS) is False
+    assert not check_kept_results(results, failed, ITEMS)
     assert words in hint_of(capsys)
 
 
 def test_checkers_never_raise_on_odd_answers():
-    assert check_default_chunksize("63", None) is False
-    assert check_chunked_sum(None, "x", N, P) is False
-    assert check_kept_results({1: 1.0}, ["a", 0], [1, 0]) is False
+    assert not check_default_chunksize("63", None)
+    assert not check_chunked_sum(None, "x", N, P)
+    assert not check_kept_results({1: 1.0}, ["a", 0], [1, 0])
 
 
 @pytest.mark.parametrize("name", ["nb03_default_chunksize", "nb03_chunked_sum",

@@ -63,6 +63,20 @@ def test_results_within_yields_imap_results_in_order():
     assert got == [0, 1, 4, 9, 16, 25]
 
 
+def test_results_within_handles_chunked_imap():
+    with get_context().Pool(2) as pool:
+        chunked = pool.imap(square, range(10), chunksize=3)  # a generator, not an IMapIterator
+        assert list(results_within(chunked, timeout=30)) == [x * x for x in range(10)]
+        got = sorted(results_within(pool.imap_unordered(square, range(10), chunksize=4), 30))
+    assert got == [x * x for x in range(10)]
+
+
+def test_results_within_gives_up_after_the_timeout_even_with_chunks():
+    with get_context().Pool(1) as pool:
+        with pytest.raises(TimeoutError, match="within 0.2 s"):
+            list(results_within(pool.imap(io_task, [3.0, 0.0], chunksize=2), timeout=0.2))
+
+
 def test_results_within_gives_up_after_the_timeout():
     with get_context().Pool(1) as pool:
         with pytest.raises(TimeoutError, match="within 0.2 s"):
@@ -72,6 +86,8 @@ def test_results_within_gives_up_after_the_timeout():
 def test_results_within_refuses_bad_arguments():
     with pytest.raises(TypeError, match="imap"):
         list(results_within([1, 2, 3]))
+    with pytest.raises(TypeError, match="imap"):
+        list(results_within(x for x in [1, 2, 3]))
     with get_context().Pool(1) as pool:
         with pytest.raises(ValueError, match="positive"):
             list(results_within(pool.imap(square, [1]), timeout=0))
@@ -182,3 +198,23 @@ def test_a_worker_error_reaches_the_caller_with_the_remote_traceback():
         with pytest.raises(ZeroDivisionError) as info:
             pool.map_async(reciprocal, [1, 0]).get(timeout=60)
     assert "reciprocal" in str(info.value.__cause__)
+
+
+def test_bar_chart_log_scale_shows_microseconds_and_seconds():
+    from helpers.plots import bar_chart, seconds_text
+
+    fig = bar_chart([Timing((2e-6,), "loop"), Timing((0.3,), "pool")], log=True)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and "log scale" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.texts] == ["2.0 µs", "0.30 s"]
+    assert bar_chart([Timing((1.0,))]).axes[0].get_xscale() == "linear"
+    assert [seconds_text(s) for s in (1.5, 0.0371, 0.0037, 2e-6)] == [
+        "1.50 s", "0.04 s", "3.7 ms", "2.0 µs"]
+
+
+def test_slow_which_process_names_the_process():
+    import os
+
+    from helpers.workers import slow_which_process
+
+    assert slow_which_process("a", 0) == ("a", os.getpid())

@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from helpers.checks import _is_number, report
+from helpers.checks import Verdict, _is_number, report
 from helpers.pools import default_chunksize
 
 
 def check_default_chunksize(
     chunksize: object, chunks: object, n_items: int = 1000, processes: int = 4
-) -> bool:
+) -> Verdict:
     """Exercise 1: the chunksize ``Pool.map`` picks for ``n_items`` items and ``processes``.
 
     ``chunks`` is how many messages (chunks) that makes.
@@ -61,7 +61,7 @@ def check_default_chunksize(
     return report("Exercise 1: map's default chunksize", checks)
 
 
-def check_chunked_sum(total: object, chunksize: object, n: int, processes: int) -> bool:
+def check_chunked_sum(total: object, chunksize: object, n: int, processes: int) -> Verdict:
     """Exercise 2: the sum of ``square(x)`` for x in ``range(n)``, computed by a pool.
 
     ``chunksize`` is the one you passed to ``map``; it should make far fewer messages
@@ -98,7 +98,7 @@ def check_chunked_sum(total: object, chunksize: object, n: int, processes: int) 
     ])
 
 
-def check_kept_results(results: object, failed: object, items: Sequence[float]) -> bool:
+def check_kept_results(results: object, failed: object, items: Sequence[float]) -> Verdict:
     """Exercise 3: keep every good result when some tasks raise.
 
     ``results`` maps each item whose task worked to ``1 / item``; ``failed`` lists the

@@ -3,8 +3,8 @@ from helpers.checks.nb03 import check_chunked_sum
 from helpers.system import get_context
 from helpers.workers import square
 
-N, PROCESSES = 20_000, 2
-my_chunksize = N // (4 * PROCESSES)  # 2500: four chunks per process, as map would choose
+N, PROCESSES = 10_000, 2
+my_chunksize = N // (4 * PROCESSES)  # 1250: four chunks per process, as map would choose
 with get_context().Pool(PROCESSES) as pool:
     squares = pool.map_async(square, range(N), chunksize=my_chunksize).get(timeout=60)
 total = sum(squares)
