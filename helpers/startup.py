@@ -34,6 +34,8 @@ from helpers.workers import do_nothing, try_lock
 
 #: Seconds to wait for one process before giving up on it.
 DEFAULT_TIMEOUT = 30.0
+#: One colour per start method in every chart.
+METHOD_COLORS = {"fork": "tab:blue", "spawn": "tab:orange", "forkserver": "tab:green"}
 
 
 def _check_seconds(value: object, name: str) -> float:
@@ -224,9 +226,12 @@ class StartupExplorer:
         """Return the chart of everything measured so far."""
         fig = CourseFigure(figsize=(7, 3.8))
         ax = fig.subplots()
-        for m, points in self.timings.items():
-            counts = sorted(points)
-            ax.plot(counts, [points[n].median * 1000 for n in counts], marker="o", label=m)
+        for m in self.methods:  # the same colour for a method, whatever was measured first
+            points = self.timings.get(m)
+            if points:
+                counts = sorted(points)
+                ax.plot(counts, [points[n].median * 1000 for n in counts], marker="o",
+                        label=m, color=METHOD_COLORS.get(m))
         ax.set_xlabel("processes started, then joined")
         ax.set_ylabel("wall-clock time (ms), median")
         ax.set_xlim(0, self.max_processes + 1)

@@ -48,31 +48,33 @@ def cleanup(procs):
 
 def test_named_processes_right_answer_passes(capsys):
     procs, messages = named()
-    assert nb02.check_named_processes(procs, messages, NAMES) is True
+    assert nb02.check_named_processes(procs, messages, NAMES)
     assert "Well done" in verdict(capsys)
 
 
 def test_named_processes_starter_gets_the_first_hint(capsys):
-    assert nb02.check_named_processes([], [], NAMES) is False
-    assert "make one Process per name" in verdict(capsys)
+    assert not nb02.check_named_processes([], [], NAMES)
+    text = verdict(capsys)
+    assert "make one Process per name" in text
+    assert "every process was started" not in text  # no praise for what was not done
 
 
 def test_named_processes_not_started(capsys):
     procs, messages = named(start=False)
-    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert not nb02.check_named_processes(procs, messages, NAMES)
     assert "call p.start()" in verdict(capsys)
 
 
 def test_named_processes_args_not_a_tuple(capsys):
     procs, _ = named(args=lambda n, out: (n))  # the classic slip: (n) is just n
     cleanup(procs)
-    assert nb02.check_named_processes(procs, [], NAMES) is False
+    assert not nb02.check_named_processes(procs, [], NAMES)
     assert "must be a tuple" in verdict(capsys)
 
 
 def test_named_processes_messages_not_read(capsys):
     procs, _ = named(read=False)
-    assert nb02.check_named_processes(procs, [], NAMES) is False
+    assert not nb02.check_named_processes(procs, [], NAMES)
     assert "read one message per process" in verdict(capsys)
 
 
@@ -84,13 +86,13 @@ def test_named_processes_run_in_the_notebook_instead(capsys):
     for n in NAMES:
         named_task(n, out)  # called directly: it ran in this process
     messages = [out.get_nowait() for _ in NAMES]
-    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert not nb02.check_named_processes(procs, messages, NAMES)
     assert "from the notebook's own process" in verdict(capsys)
 
 
 def test_named_processes_the_same_name_twice(capsys):
     procs, messages = named(names=["A", "A", "C"])
-    assert nb02.check_named_processes(procs, messages, NAMES) is False
+    assert not nb02.check_named_processes(procs, messages, NAMES)
     assert "its own name" in verdict(capsys)
 
 
@@ -101,7 +103,7 @@ def right_codes():
 
 
 def test_exitcodes_right_answer_passes(capsys):
-    assert nb02.check_exitcodes(right_codes()) is True
+    assert nb02.check_exitcodes(right_codes())
     assert "Well done" in verdict(capsys)
 
 
@@ -124,20 +126,20 @@ def test_exitcodes_are_the_posix_numbers():
 )
 def test_exitcodes_typical_wrong_answers_get_their_hint(capsys, case, guess, hint):
     answer = right_codes() | {case: guess}
-    assert nb02.check_exitcodes(answer) is False
+    assert not nb02.check_exitcodes(answer)
     assert hint in verdict(capsys)
 
 
 @pytest.mark.skipif(not POSIX, reason="SIGKILL exists only on Linux and macOS")
 def test_exitcodes_kill_is_not_terminate(capsys):
-    assert nb02.check_exitcodes(right_codes() | {"is killed": -15}) is False
+    assert not nb02.check_exitcodes(right_codes() | {"is killed": -15})
     assert "SIGKILL (number 9)" in verdict(capsys)
-    assert nb02.check_exitcodes(right_codes() | {"is killed": 9}) is False
+    assert not nb02.check_exitcodes(right_codes() | {"is killed": 9})
     assert "negative exit code" in verdict(capsys)
 
 
 def test_exitcodes_not_a_dict(capsys):
-    assert nb02.check_exitcodes([0, 1]) is False
+    assert not nb02.check_exitcodes([0, 1])
     assert "must be a dict" in verdict(capsys)
 
 
@@ -201,12 +203,12 @@ def waits_forever(p):
 
 def test_stop_right_answer_passes(capsys):
     namespace = runpy.run_path(str(SOLUTIONS / "nb02_stop.py"))
-    assert nb02.check_stop(namespace["stop"]) is True
+    assert nb02.check_stop(namespace["stop"])
     assert "Well done" in verdict(capsys)
 
 
 def test_stop_not_a_function(capsys):
-    assert nb02.check_stop(None) is False
+    assert not nb02.check_stop(None)
     assert "pass your function itself" in verdict(capsys)
 
 
@@ -222,7 +224,7 @@ def test_stop_not_a_function(capsys):
     ids=lambda x: getattr(x, "__name__", "hint"),
 )
 def test_stop_typical_wrong_answers_get_their_hint(capsys, stop, hint):
-    assert nb02.check_stop(stop, limit=3) is False
+    assert not nb02.check_stop(stop, limit=3)
     assert hint in verdict(capsys)
 
 
@@ -230,7 +232,7 @@ def test_stop_without_join_is_caught_or_lucky(capsys):
     """Without join the exit code is usually still None; the checker must not crash."""
     result = nb02.check_stop(no_join, limit=3)
     text = verdict(capsys)
-    assert result is False
+    assert not result
     assert "return p.exitcode after joining" in text or "call p.kill()" in text
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.process import BaseProcess
 
-from helpers.checks import _is_number, report
+from helpers.checks import Verdict, _is_number, report
 from helpers.system import get_context
 from helpers.workers import io_task, stubborn_sleep
 
@@ -29,7 +29,7 @@ def _state(p: BaseProcess) -> str:
 
 def check_named_processes(
     processes: Sequence, messages: Sequence, names: Sequence[str] = ("A", "B", "C")
-) -> bool:
+) -> Verdict:
     """Exercise 1: one started, joined Process per name, and one message from each.
 
     ``processes`` are the Process objects; ``messages`` the strings read from the queue.
@@ -71,7 +71,8 @@ def check_named_processes(
         (len(set(pids)) == len(pids), "each message came from a different process",
          "two messages came from the same process: give each name its own Process."),
     ]
-    return report(title, checks)
+    first_failure = next((i for i, (ok, _, _) in enumerate(checks) if not ok), len(checks))
+    return report(title, checks[: first_failure + 1])  # later checks would pass vacuously
 
 
 def expected_exitcodes() -> dict[str, int]:
@@ -109,18 +110,18 @@ def _exitcode_hint(case: str, guess: object, right: int) -> str:
     return f"{case!r}: {hints[case]}"
 
 
-def check_exitcodes(predicted: Mapping[str, object]) -> bool:
-    """Exercise 2: predict a child's exit code in each situation."""
+def check_exitcodes(predicted: Mapping[str, object]) -> Verdict:
+    """Predict, then measure: a child's exit code in each situation."""
     right = expected_exitcodes()
     if not isinstance(predicted, Mapping):
-        return report("Exercise 2: exit codes", [
+        return report("Your prediction: exit codes", [
             (False, "", "predicted must be a dict from each situation to an exit code.")])
     checks = []
     for case, code in right.items():
         guess = predicted.get(case)
         ok = _is_number(guess) and guess == code
         checks.append((ok, f"{case}: exit code {code}", _exitcode_hint(case, guess, code)))
-    return report("Exercise 2: exit codes", checks)
+    return report("Your prediction: exit codes", checks)
 
 
 def _call_bounded(stop: Callable, p: BaseProcess, limit: float) -> tuple[bool, object, float]:
@@ -171,13 +172,13 @@ def _try_stop(stop: Callable, target: Callable, limit: float) -> dict[str, objec
             "exitcode": code, "closed": closed}
 
 
-def check_stop(stop: object, limit: float = 10.0) -> bool:
-    """Exercise 3: ``stop(p)`` must end any process within a few seconds and return its exit code.
+def check_stop(stop: object, limit: float = 10.0) -> Verdict:
+    """Exercise 2: ``stop(p)`` must end any process within a few seconds and return its exit code.
 
     The checker tries it on a process that sleeps (terminate() stops it) and on one that
     ignores terminate() (only kill() stops it). ``limit`` is the seconds stop() may take.
     """
-    title = "Exercise 3: stop any process, politely first"
+    title = "Exercise 2: stop any process, politely first"
     if not callable(stop):
         return report(title, [(False, "", "pass your function itself: check_stop(stop).")])
     polite = _try_stop(stop, io_task, limit)
