@@ -233,7 +233,7 @@ def test_stop_without_join_is_caught_or_lucky(capsys):
     result = nb02.check_stop(no_join, limit=3)
     text = verdict(capsys)
     assert not result
-    assert "return p.exitcode after joining" in text or "call p.kill()" in text
+    assert "return p.exitcode after joining" in text or "wait for the end with p.join" in text
 
 
 # --- The solutions, as the notebook loads them ------------------------------------------------

@@ -182,10 +182,11 @@ def check_stop(stop: object, limit: float = 10.0) -> Verdict:
     if not callable(stop):
         return report(title, [(False, "", "pass your function itself: check_stop(stop).")])
     polite = _try_stop(stop, io_task, limit)
-    checks = _stop_checks(polite, "a sleeping process", limit)
+    checks = _stop_checks(polite, "a sleeping process", limit, stubborn=False)
     if all(ok for ok, _, _ in checks):
         stubborn = _try_stop(stop, stubborn_sleep, limit)
-        checks += _stop_checks(stubborn, "a process that ignores terminate()", limit)
+        checks += _stop_checks(stubborn, "a process that ignores terminate()", limit,
+                               stubborn=True)
         if sys.platform != "win32":
             checks.append((
                 polite["exitcode"] == -signal.SIGTERM,
@@ -196,9 +197,21 @@ def check_stop(stop: object, limit: float = 10.0) -> Verdict:
     return report(title, checks)
 
 
-def _stop_checks(seen: dict, what: str, limit: float) -> list[tuple[bool, str, str]]:
+def _stop_checks(
+    seen: dict, what: str, limit: float, stubborn: bool
+) -> list[tuple[bool, str, str]]:
     outcome = seen["outcome"]
     raised = isinstance(outcome, Exception)
+    if stubborn:
+        still_running = (
+            f"{what} is still running after stop(): terminate() only asks (SIGTERM) and a "
+            "process may ignore it. If p.is_alive() after p.join(timeout=1), call p.kill() "
+            "and join again.")
+    else:
+        still_running = (
+            f"{what} was still running when stop() returned: a signal takes a moment to "
+            "work. After p.terminate(), wait for the end with p.join(timeout=1); join also "
+            "sets p.exitcode.")
     return [
         (seen["in_time"], f"stop() returned within {limit:g} s for {what}",
          f"stop() was still waiting after {limit:g} s for {what}: p.join() with no timeout "
@@ -206,10 +219,7 @@ def _stop_checks(seen: dict, what: str, limit: float) -> list[tuple[bool, str, s
          "p.is_alive()."),
         (not raised, f"stop() raised no error for {what}",
          f"stop() raised {type(outcome).__name__}: {outcome}"),
-        (not seen["alive"], f"{what} is stopped",
-         f"{what} is still running after stop(): terminate() only asks (SIGTERM) and a "
-         "process may ignore it. If p.is_alive() after p.join(timeout=1), call p.kill() "
-         "and join again."),
+        (not seen["alive"], f"{what} is stopped", still_running),
         (_is_number(outcome) and (seen["closed"] or outcome == seen["exitcode"]) and outcome < 0,
          f"stop() returned the exit code of {what}",
          "return p.exitcode after joining: it is None until the process has ended and "
