@@ -1,6 +1,9 @@
 # Parallel Python with multiprocessing: set up, open, and test the course.
-#   make lab    create .venv if missing, install everything, open JupyterLab on the course
-#   make test   the same set-up, then every test (lint, unit tests, every notebook)
+#   make lab          create .venv if missing, install everything, open JupyterLab on the course
+#   make test         the same set-up, then every test: lint, unit tests, every notebook once
+#                     (with leak checks), the browser test; with CI set, also the matrix
+#   make test-matrix  every notebook and unit test under fork, spawn and forkserver, on
+#                     Python 3.11, 3.12 and 3.13, each Python in its own .venv-3.X
 # Choose the Python with `make lab PYTHON=python3.12`.
 
 PYTHON ?= python3
@@ -13,18 +16,43 @@ endif
 PY := $(BIN)/python
 # Jupyter refuses to start as root unless told; containers often run as root.
 ROOT_FLAG := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] && echo --allow-root)
+SUDO := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] || echo sudo)
 # Seconds one notebook cell may run in the tests before it counts as hung.
 CELL_TIMEOUT ?= 180
+PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
+# nbval runs every notebook top to bottom; the leak check runs after each one.
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p tests.nb_leak_check
+PYTEST_FLAGS := -q -p no:cacheprovider
 
-.PHONY: setup lab test lint unit notebooks strip clean
+# The matrix: Pythons, start methods, and how many cells run at once.
+MATRIX_PYTHONS ?= 3.11 3.12 3.13
+MATRIX_METHODS ?= fork spawn forkserver
+MATRIX_JOBS ?= 1
+# Task sizes in the matrix (COURSE_SCALE): it checks that everything runs, not timings.
+MATRIX_SCALE ?= 0.1
+MATRIX_CELLS := $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m)))
+# The interpreter for Python 3.X: $PYTHON3X if set, else pyenv's 3.X, else python3.X on PATH.
+find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
+  $(shell d=$$(pyenv prefix $(1) 2>/dev/null) && test -x "$$d/bin/python$(1)" && echo "$$d/bin/python$(1)"),\
+  $(shell python$(1) -c pass 2>/dev/null && command -v python$(1))))
+
+.PHONY: setup setup-test lab test lint unit notebooks browser browser-deps strip clean \
+        test-matrix matrix-venvs $(MATRIX_CELLS)
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	$(PY) $(PIP_INSTALL) --upgrade pip
+	$(PY) $(PIP_INSTALL) -r requirements.txt -e .
+	@touch $@
+
+# Test-only tools (playwright, repo2docker), which learners and Binder do not need.
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) $(PIP_INSTALL) -r requirements-test.txt
 	@touch $@
 
 lab: setup
@@ -33,16 +61,61 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check helpers tests notebooks
 
-unit: setup
-	$(PY) -m pytest -q tests
+unit: setup-test
+	$(PY) -m pytest $(PYTEST_FLAGS) tests --ignore=tests/browser
 
-notebooks: setup
-	$(PY) -m pytest -q --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p no:cacheprovider notebooks
+notebooks: setup-test
+	$(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
 
-test: lint unit notebooks
+# JupyterLab in headless Chromium (Debian's). Skipped without Chromium, except in CI,
+# where Chromium is installed with apt-get if missing and the test must run.
+browser: setup-test browser-deps
+	$(PY) -m pytest $(PYTEST_FLAGS) -rs tests/browser
+
+browser-deps:
+ifneq ($(CI),)
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+endif
+
+ifneq ($(CI),)
+test: lint unit notebooks browser test-matrix
+else
+test: lint unit notebooks browser
+endif
+
+# One cell per Python and start method. Each Python gets its own virtual environment.
+test-matrix:
+	@rm -rf test-artifacts/matrix && mkdir -p test-artifacts/matrix
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory matrix-venvs && \
+	$(MAKE) --no-print-directory -j$(MATRIX_JOBS) -k $(MATRIX_CELLS) || status=$$?; \
+	echo "== matrix: $(MATRIX_PYTHONS) x $(MATRIX_METHODS), COURSE_SCALE=$(MATRIX_SCALE), $$(( $$(date +%s) - start )) s"; \
+	cat test-artifacts/matrix/*.result; exit $$status
+
+.venv-%/.installed: requirements.txt requirements-test.txt pyproject.toml
+	@py="$(call find_python,$*)"; test -n "$$py" || { echo "Python $* not found: set PYTHON$(subst .,,$*)=/path/to/python$* (or install it with pyenv)"; exit 1; }; \
+	echo "== .venv-$*: $$py"; test -x .venv-$*/bin/python || "$$py" -m venv .venv-$*
+	.venv-$*/bin/python $(PIP_INSTALL) --upgrade pip
+	.venv-$*/bin/python $(PIP_INSTALL) -r requirements.txt -r requirements-test.txt -e .
+	@touch $@
+
+# Make the venvs one after the other (pip in parallel fights over its cache), then test.
+matrix-venvs: $(foreach p,$(MATRIX_PYTHONS),.venv-$(p)/.installed)
+
+.SECONDEXPANSION:
+$(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
+	@python=$(word 1,$(subst -, ,$*)); method=$(word 2,$(subst -, ,$*)); \
+	log=test-artifacts/matrix/$*.log; start=$$(date +%s); \
+	if COURSE_START_METHOD=$$method COURSE_SCALE=$(MATRIX_SCALE) \
+	   .venv-$$python/bin/python -m pytest $(PYTEST_FLAGS) $(NBVAL) \
+	   tests --ignore=tests/browser notebooks > $$log 2>&1; then result=passed; else result=FAILED; fi; \
+	line="Python $$python $$method: $$result ($$(tail -n 1 $$log | tr -d '=' | sed 's/^ *//')) in $$(( $$(date +%s) - start )) s"; \
+	echo "$$line" | tee test-artifacts/matrix/$*.result; \
+	test $$result = passed || { tail -n 40 $$log; exit 1; }
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* .pytest_cache .ruff_cache test-artifacts
 
 # Remove outputs and execution counts from every notebook before you commit it.
 strip: setup
