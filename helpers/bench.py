@@ -72,8 +72,12 @@ def process_counts(usable: int, max_processes: int | None = None) -> list[int]:
 def cpu_scaling(
     processes: Sequence[int], task_size: int, tasks: int, repeats: int = 3
 ) -> Scaling:
-    """Speedup of ``tasks`` equal ``cpu_task(task_size)`` tasks for each process count."""
-    return scaling(cpu_task, [task_size] * tasks, processes, repeats=repeats, warmup=1)
+    """Speedup of ``tasks`` equal ``cpu_task(task_size)`` tasks for each process count.
+
+    No extra warm-up: :func:`helpers.timing.scaling` already runs the loop once to get
+    the expected results, and each pool size once to check them.
+    """
+    return scaling(cpu_task, [task_size] * tasks, processes, repeats=repeats, warmup=0)
 
 
 def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None = None
@@ -336,8 +340,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-processes", metavar="N", type=_positive_int,
                    help="largest process count to measure (default: usable CPUs + 1)")
     p.add_argument("--task-size", metavar="N", type=_positive_int,
-                   help="iterations of cpu_task per task (default: COURSE_SCALE x 1,000,000, "
-                        "about 0.1 s; a fifth of that with --quick)")
+                   help="iterations of cpu_task per task (default: COURSE_SCALE x 666,666, "
+                        "about 0.08 s; a fifth of that with --quick)")
     p.add_argument("--tasks", metavar="N", type=_positive_int,
                    help="CPU-bound tasks (default: 12, or 4 per process if more)")
     p.add_argument("--chunk-tasks", metavar="N", type=_positive_int,
@@ -357,7 +361,7 @@ def bench(args: argparse.Namespace, out=print) -> dict:
     quick = args.quick
     repeats = args.repeats or (2 if quick else 3)
     array_mb = args.array_mb or (10 if quick else 100)
-    task_size = args.task_size or max(1, default_cpu_size() // (5 if quick else 1))
+    task_size = args.task_size or max(1, default_cpu_size() * 2 // (15 if quick else 3))
     counts = process_counts(usable, args.max_processes)
     tasks = args.tasks or max(12, 4 * max(counts))
     chunk_tasks = args.chunk_tasks or (2000 if quick else 20000)
