@@ -1,0 +1,27 @@
+"""helpers.timing records CPU time next to wall time (notebook 04)."""
+
+from helpers.parallel import run
+from helpers.timing import Timing, cpu_seconds, measure
+from helpers.workers import cpu_task, io_task
+
+
+def test_old_style_timings_still_work_and_have_no_cpu_time():
+    t = Timing((1.0, 2.0), "old")
+    assert t.cpu_times == () and t.cpu_median is None and t.cpus_busy is None
+
+
+def test_cpu_time_is_recorded_for_each_run():
+    t = measure(cpu_task, 200_000, repeats=3, warmup=0)
+    assert len(t.cpu_times) == 3 and all(c >= 0 for c in t.cpu_times)
+    assert t.cpus_busy is not None
+
+
+def test_waiting_uses_almost_no_cpu():
+    t = measure(io_task, 0.1, repeats=2, warmup=0)
+    assert t.cpu_median < 0.05  # sleeping is not computing (a tolerance, not a timing)
+
+
+def test_cpu_seconds_counts_joined_children():
+    before = cpu_seconds()
+    run(cpu_task, [300_000] * 2, 2, method="spawn")
+    assert cpu_seconds() > before
