@@ -74,10 +74,13 @@ def cpu_scaling(
 ) -> Scaling:
     """Speedup of ``tasks`` equal ``cpu_task(task_size)`` tasks for each process count.
 
-    No extra warm-up: :func:`helpers.timing.scaling` already runs the loop once to get
-    the expected results, and each pool size once to check them.
+    The runs take turns (``interleave=True``), so that a burst of load from another
+    program spoils no count more than the others. No extra warm-up:
+    :func:`helpers.timing.scaling` already runs the loop once to get the expected
+    results, and each pool size once to check them.
     """
-    return scaling(cpu_task, [task_size] * tasks, processes, repeats=repeats, warmup=0)
+    return scaling(cpu_task, [task_size] * tasks, processes, repeats=repeats, warmup=0,
+                   interleave=True)
 
 
 def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None = None

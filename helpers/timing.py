@@ -150,20 +150,44 @@ def scaling(
     repeats: int = 3,
     warmup: int = 1,
     chunksize: int | None = None,
+    interleave: bool = False,
 ) -> Scaling:
     """Time ``run(func, items, p)`` for each ``p`` in ``processes``, and a serial loop.
 
     Each parallel run starts its own pool, so start-up cost is counted, as it is when
     you run the code for real. The results are checked against the serial ones.
+
+    With ``interleave=True`` the runs take turns (serial, then each count, then again),
+    so that a burst of load from another program falls on every count alike instead of
+    spoiling one of them: fairer on a shared machine.
     """
     items = list(items)
     counts = tuple(check_workers(p) for p in processes)
     if not counts:
         raise ValueError("processes must name at least one process count, such as [1, 2]")
     expected = run(func, items, kind="serial")
+    ok = True
+    if interleave:
+        check_workers(repeats, "repeats")
+        measure(run, func, items, kind="serial", repeats=1, warmup=warmup)  # warm-up only
+        for p in counts:
+            ok = ok and run(func, items, p, chunksize=chunksize) == expected
+        rounds = []
+        for _ in range(repeats):
+            one = [measure(run, func, items, kind="serial", repeats=1, warmup=0)]
+            one += [measure(run, func, items, p, chunksize=chunksize, repeats=1, warmup=0)
+                    for p in counts]
+            rounds.append(one)
+
+        def merged(i: int, label: str) -> Timing:
+            return Timing(tuple(r[i].times[0] for r in rounds), label,
+                          tuple(r[i].cpu_times[0] for r in rounds))
+
+        return Scaling(counts, tuple(merged(i + 1, f"{p} processes")
+                                     for i, p in enumerate(counts)), merged(0, "serial"), ok)
     serial = measure(run, func, items, kind="serial", repeats=repeats, warmup=warmup,
                      label="serial")
-    timings, ok = [], True
+    timings = []
     for p in counts:
         ok = ok and run(func, items, p, chunksize=chunksize) == expected
         timings.append(measure(run, func, items, p, chunksize=chunksize, repeats=repeats,

@@ -25,3 +25,12 @@ def test_cpu_seconds_counts_joined_children():
     before = cpu_seconds()
     run(cpu_task, [300_000] * 2, 2, method="spawn")
     assert cpu_seconds() > before
+
+
+def test_interleaved_scaling_gives_the_same_shape_of_result():
+    from helpers.timing import scaling
+
+    result = scaling(cpu_task, [20_000] * 4, [1, 2], repeats=2, warmup=0, interleave=True)
+    assert result.processes == (1, 2) and result.results_ok
+    assert len(result.serial.times) == 2 and all(len(t.times) == 2 for t in result.timings)
+    assert all(len(t.cpu_times) == 2 for t in result.timings)
