@@ -69,11 +69,14 @@ def bar_chart(
     return fig
 
 
-def scaling_chart(result: Scaling, title: str = "", usable: int | None = None) -> Figure:
+def scaling_chart(
+    result: Scaling, title: str = "", usable: int | None = None, max_processes: int = 0
+) -> Figure:
     """Return two panels: time against processes, and speedup against processes.
 
     The speedup panel has the ideal line (speedup = processes) and marks the CPUs you
-    can use: past that line, more processes only share the same CPUs.
+    can use: past that line, more processes only share the same CPUs. The x-axis goes
+    at least to ``max_processes``, so an explorer's chart keeps room for every choice.
     """
     usable = usable or usable_cpus()
     procs = list(result.processes)
@@ -90,7 +93,7 @@ def scaling_chart(result: Scaling, title: str = "", usable: int | None = None) -
     ax_time.set_ylim(bottom=0)
     ax_time.legend()
 
-    top = max(max(procs), usable)
+    top = max(max(procs), usable, max_processes)
     ax_speed.plot([1, top], [1, top], color="gray", linestyle="--", label="ideal")
     ax_speed.plot(procs, result.speedups, marker="o", label="measured")
     ax_speed.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")

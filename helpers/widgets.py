@@ -34,12 +34,13 @@ class ProcessExplorer:
         items: Sequence | None = None,
         max_processes: int | None = None,
         repeats: int = 3,
+        initial: Sequence[int] | None = None,
     ) -> None:
         usable = usable_cpus()
         self.max_processes = check_workers(max_processes or 2 * usable, "max_processes")
-        if items is None:  # about a second of serial work, split into many equal tasks
+        if items is None:  # about half a second of serial work, in many equal tasks
             tasks = max(12, 4 * usable)
-            items = [max(1, default_cpu_size() * 12 // tasks)] * tasks
+            items = [max(1, default_cpu_size() * 6 // tasks)] * tasks
         self.func, self.items, self.repeats = func, list(items), check_workers(repeats, "repeats")
         if not self.items:
             raise ValueError("items must hold at least one task")
@@ -59,7 +60,14 @@ class ProcessExplorer:
         self.serial = measure(run, self.func, self.items, kind="serial",
                               repeats=self.repeats, label="serial")
         self.timings: dict[int, Timing] = {}
-        self.run()
+        if initial is None:  # one process, too many, then the usable CPUs (left selected)
+            initial = sorted({1, self.max_processes}) + [min(usable, self.max_processes)]
+        self._first_runs([check_workers(p) for p in initial])
+
+    def _first_runs(self, processes: list[int]) -> None:
+        """Measure and draw on creation, so the chart exists even without a browser."""
+        for p in dict.fromkeys(processes):  # in order, once each
+            self.run(p)
 
     def run(self, processes: int | None = None) -> Timing:
         """Measure the job with ``processes`` (default: the slider's value) and redraw."""
@@ -93,7 +101,9 @@ class ProcessExplorer:
 
     def redraw(self) -> None:
         """Draw the chart of everything measured so far into the widget."""
-        fig = scaling_chart(self.result, title=f"{len(self.items)} tasks of {self.func.__name__}")
+        title = (f"{len(self.items)} tasks of {self.func.__name__}, "
+                 f"{self.serial.median:.2f} s as a serial loop")
+        fig = scaling_chart(self.result, title=title, max_processes=self.max_processes)
         self.image.value = figure_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -136,6 +146,10 @@ class ChunksizeExplorer(ProcessExplorer):
         super().__init__(func, items, max_processes, repeats)  # measures the loop, then runs
         self.widget.children = (widgets.HBox([self.slider, self.chunk_slider, self.button]),
                                 *self.widget.children[1:])
+
+    def _first_runs(self, processes: list[int]) -> None:
+        """Measure once on creation, with the sliders' starting values."""
+        self.run()
 
     def run(self, processes: int | None = None, chunksize: int | None = None) -> Timing:
         """Measure ``pool.map`` with ``processes`` and ``chunksize`` (default: the sliders)."""

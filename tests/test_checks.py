@@ -8,7 +8,7 @@ import pytest
 
 from helpers.checks import Verdict, report
 from helpers.checks.nb00 import check_usable_cpus
-from helpers.checks.nb01 import check_io_threads, check_speedup
+from helpers.checks.nb01 import check_efficiency, check_io_threads
 from helpers.system import usable_cpus
 from helpers.timing import Timing
 
@@ -54,30 +54,36 @@ def test_usable_cpus_hint_names_os_cpu_count(capsys, monkeypatch):
 SERIAL, PARALLEL = Timing((2.0, 1.6, 2.2), "serial"), Timing((1.0, 0.9, 1.5), "processes")
 
 
-def test_speedup_right_answer_passes():
-    assert check_speedup(SERIAL.median / PARALLEL.median, SERIAL, PARALLEL)
+def test_efficiency_right_answer_passes(capsys):
+    assert check_efficiency(2.0 / 1.0 / 2, SERIAL, PARALLEL, 2)
+    assert "100%" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
-    [(0.5, "upside down"), (1.6 / 0.9, "fastest runs"), ("2", "compute a number"),
-     (3.0, "use the medians")],
+    [(2.0, "that is the speedup"), (0.5, "upside down"), (1.6 / 0.9 / 2, "fastest runs"),
+     ("1", "compute a number"), (0.3, "efficiency = speedup / workers")],
 )
-def test_speedup_wrong_answers_get_the_right_hint(capsys, answer, hint):
-    assert not check_speedup(answer, SERIAL, PARALLEL)
+def test_efficiency_wrong_answers_get_the_right_hint(capsys, answer, hint):
+    assert not check_efficiency(answer, SERIAL, PARALLEL, 2)  # right: 2.0 / 1.0 / 2 = 1.0
     assert hint in capsys.readouterr().out
 
 
+PAGES = [0.02] * 12
+
+
 def test_io_threads_enough_threads_pass():
-    assert check_io_threads(30, Timing((0.06,)), serial_seconds=1.5)
+    assert check_io_threads(12, PAGES)
 
 
 @pytest.mark.parametrize(
-    ("threads", "timing", "hint"),
-    [(1, 1.5, "1 thread(s) wait"), (0, 1.5, "1 or more"), (10, 1.0, "run the measuring cell")],
+    ("threads", "hint"),
+    [(1, "in 12 rounds of waiting, so the best possible is 1.0x"),
+     (3, "in 4 rounds of waiting, so the best possible is 3.0x"),
+     (0, "1 or more"), (2.5, "not 2.5"), ("8", "not '8'")],
 )
-def test_io_threads_wrong_answers_get_a_hint(capsys, threads, timing, hint):
-    assert not check_io_threads(threads, Timing((timing,)), serial_seconds=1.5)
+def test_io_threads_too_few_or_wrong_get_the_rounds_hint(capsys, threads, hint):
+    assert not check_io_threads(threads, PAGES)
     assert hint in capsys.readouterr().out
 
 
@@ -86,9 +92,9 @@ def test_solution_nb00_passes_its_checker(capsys):
     assert "Well done" in capsys.readouterr().out
 
 
-def test_solution_nb01_speedup_passes_its_checker(capsys):
-    runpy.run_path(str(SOLUTIONS / "nb01_speedup.py"),
-                   init_globals={"cpu_timings": [SERIAL, Timing((1.9,)), PARALLEL]})
+def test_solution_nb01_efficiency_passes_its_checker(capsys):
+    runpy.run_path(str(SOLUTIONS / "nb01_efficiency.py"), init_globals={
+        "cpu_timings": [SERIAL, Timing((1.9,)), PARALLEL], "workers": 2})
     assert "Well done" in capsys.readouterr().out
 
 

@@ -19,6 +19,7 @@ def check_usable_cpus(answer: object) -> bool:
         hint = ("that is os.cpu_count(), every CPU the machine has. Your quota or affinity "
                 "lets you use fewer: look at the report above.")
     else:
-        hint = "look at the line 'usable CPUs' in the report above, or call usable_cpus()."
+        hint = ("look at the line 'usable CPUs' in the report above, or call usable_cpus() "
+                "after `from helpers.system import usable_cpus`.")
     return report("Exercise 0: the CPUs you can use",
                   [(answer == right, f"you can use {right} CPU(s)", hint)])
