@@ -187,8 +187,28 @@ def chunksize_gain(tasks: int, processes: int, repeats: int = 3) -> dict[str, ob
 
 
 # ---------------------------------------------------------------------- results
-def verdict(result: Scaling, usable: int) -> tuple[bool, str]:
-    """Return (ready, one line) from the speedup at the usable CPUs."""
+def busy_elsewhere() -> dict[str, float | None]:
+    """Return how busy the machine is *before* the bench starts: CPU use and load average.
+
+    ``cpu_percent`` is the share of all CPUs in use over half a second (psutil);
+    ``load_average`` is the number of processes running or waiting over the last minute
+    (None where the platform has none). A load near the number of CPUs means another
+    program already uses them all, and every speedup measured now will look worse.
+    """
+    import os
+
+    import psutil
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"cpu_percent": psutil.cpu_percent(interval=0.5), "load_average": load}
+
+
+def verdict(result: Scaling, usable: int, load: float | None = None) -> tuple[bool, str]:
+    """Return (ready, one line) from the speedup at the usable CPUs.
+
+    ``load`` (the load average before the run) is named in the line when it suggests that
+    another program was competing for the CPUs.
+    """
     at = [p for p in result.processes if p <= usable]
     p = max(at) if at else result.processes[0]
     speedup = result.speedups[result.processes.index(p)]
@@ -200,8 +220,11 @@ def verdict(result: Scaling, usable: int) -> tuple[bool, str]:
                        "is possible; plan to show the charts from a bigger machine")
     if efficiency >= READY_EFFICIENCY:
         return True, f"ready: {speedup:.1f}x on {p} CPUs (efficiency {efficiency:.2f})"
+    busy = (f"the load average was {load:.1f} on {usable} CPUs: other programs were "
+            "using them" if load is not None and load >= 0.5 else "is another program using "
+            "the CPUs?")
     return False, (f"check: only {speedup:.1f}x on {p} CPUs (efficiency {efficiency:.2f}); "
-                   "is another program using the CPUs? run again when the machine is idle")
+                   f"{busy}; run again when the machine is idle")
 
 
 def _timing_dict(t: Timing) -> dict[str, object]:
@@ -217,6 +240,7 @@ def to_json(results: dict) -> dict:
     return {
         "machine": {k: v for k, v in results["machine"].items()},
         "options": results["options"],
+        "busy_before": results["busy_before"],
         "startup_seconds": {m: _timing_dict(t) for m, t in results["startup"].items()},
         "scaling": {
             "processes": list(s.processes),
@@ -374,10 +398,16 @@ def bench(args: argparse.Namespace, out=print) -> dict:
                "methods": list(methods), "start_method": start_method()}
 
     machine = machine_report()
+    before = busy_elsewhere()
+    machine["CPU in use before the bench"] = f"{before['cpu_percent']:.0f}%"
+    if before["load_average"] is not None:
+        machine["load average (1 min) before"] = f"{before['load_average']:.2f}"
     out("Machine")
     width = max(map(len, machine))
     for key, value in machine.items():
         out(f"  {key:<{width}}  {value}")
+    if before["cpu_percent"] > 25:
+        out("  Warning: other programs are using the CPUs; the speedups will look worse.")
 
     out("\n1. Process start-up (start and join one process that does nothing)")
     startup = startup_costs(methods, repeats=max(3, repeats))
@@ -406,8 +436,9 @@ def bench(args: argparse.Namespace, out=print) -> dict:
         f"{chunk['good_chunksize']}: {chunk['chunksize_good'].median:.3f} s, "
         f"gain {chunk['gain']:.1f}x")
 
-    ready, line = verdict(result, usable)
-    results = {"machine": machine, "options": options, "usable": usable, "startup": startup,
+    ready, line = verdict(result, usable, before["load_average"])
+    results = {"machine": machine, "options": options, "usable": usable, "busy_before": before,
+               "startup": startup,
                "scaling": result, "handoff": handoff, "chunksize": chunk, "ready": ready,
                "verdict": line, "wall_seconds": time.perf_counter() - began}
     return results

@@ -47,6 +47,7 @@ def test_verdict_reads_the_speedup_at_the_usable_cpus():
     slow = Scaling((1, 2), (Timing((2.0,)), Timing((2.0,))), serial)
     assert verdict(slow, usable=2)[0] is False
     assert verdict(slow, usable=1)[1].startswith("limited")
+    assert "load average was 2.5" in verdict(slow, usable=2, load=2.5)[1]
 
 
 def _segments() -> set[str]:
@@ -77,8 +78,8 @@ def test_quick_run_writes_valid_json_and_a_chart(tmp_path, capsys):
                  "--repeats", "1", "--max-processes", "2", "--methods", "fork"])
     assert code in (0, 1)  # 1 means "not ready", which a busy test machine may well be
     data = json.loads(out_json.read_text())
-    for key in ("machine", "options", "startup_seconds", "scaling", "handoff", "chunksize",
-                "ready", "verdict", "wall_seconds"):
+    for key in ("machine", "options", "busy_before", "startup_seconds", "scaling", "handoff",
+                "chunksize", "ready", "verdict", "wall_seconds"):
         assert key in data, key
     assert data["scaling"]["processes"] == [1, 2]
     assert len(data["scaling"]["efficiencies"]) == 2 and data["scaling"]["results_ok"]
