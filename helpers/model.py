@@ -276,11 +276,19 @@ def calibrate(
 
     cpus = check_workers(cpus or usable_cpus(), "cpus")
     unit_size = check_size(unit_size or default_cpu_size(), "unit_size")
-    serial = measure(cpu_task, unit_size, repeats=repeats)
-    per_unit = serial.median / unit_size
+    import statistics
+
+    check_workers(repeats, "repeats")
     big = max(1, unit_size // 4)
-    rows = []
-    for p, tasks, size in [(1, 1, 1), (2, 2, 1), (2, 64, 1), (1, 8, big), (2, 8, big)]:
-        t = measure(run, cpu_task, [size] * tasks, p, method=method, repeats=repeats, warmup=0)
-        rows.append((p, tasks, per_unit * size * tasks, t.median))
+    jobs = [(1, 1, 1), (2, 2, 1), (2, 64, 1), (1, 8, big), (2, 8, big)]
+    serial_times, times = [], {job: [] for job in jobs}
+    measure(cpu_task, unit_size, repeats=1)  # warm-up
+    for _ in range(repeats):  # take turns, so that a burst of load spoils no job alone
+        serial_times.append(measure(cpu_task, unit_size, repeats=1, warmup=0).median)
+        for p, tasks, size in jobs:
+            t = measure(run, cpu_task, [size] * tasks, p, method=method, repeats=1, warmup=0)
+            times[(p, tasks, size)].append(t.median)
+    per_unit = statistics.median(serial_times) / unit_size
+    rows = [(p, tasks, per_unit * size * tasks, statistics.median(times[(p, tasks, size)]))
+            for p, tasks, size in jobs]
     return fit_overhead(rows, per_unit, cpus)

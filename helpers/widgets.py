@@ -273,14 +273,16 @@ class SpeedupPredictor:
         items = [size] * self.tasks
         self.button.disabled = True
         self.status.value = f"Predicted {predicted:.2f}x. Measuring with {n} processes..."
-        try:
-            if size not in self._serial:
-                self._serial[size] = measure(run, cpu_task, items, kind="serial",
-                                             repeats=self.repeats, label="serial")
-            pooled = measure(run, cpu_task, items, n, repeats=self.repeats, warmup=0,
-                             label=f"{n} processes")
+        serial_times, pool_times = [], []
+        try:  # loop and pool take turns, so that a burst of load falls on both alike
+            for _ in range(self.repeats):
+                serial_times += measure(run, cpu_task, items, kind="serial", repeats=1,
+                                        warmup=0).times
+                pool_times += measure(run, cpu_task, items, n, repeats=1, warmup=0).times
         finally:
             self.button.disabled = False
+        self._serial[size] = Timing(tuple(serial_times), "serial")
+        pooled = Timing(tuple(pool_times), f"{n} processes")
         measured = self._serial[size].median / pooled.median
         self.points[(size, n)] = (predicted, measured)
         self.redraw()
