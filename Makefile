@@ -19,10 +19,15 @@ ROOT_FLAG := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] && echo --allow-root)
 SUDO := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] || echo sudo)
 # Seconds one notebook cell may run in the tests before it counts as hung.
 CELL_TIMEOUT ?= 180
-PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
+PIP_INSTALL := -m pip install --quiet --quiet --disable-pip-version-check
 # nbval runs every notebook top to bottom; the leak check runs after each one.
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p tests.nb_leak_check
 PYTEST_FLAGS := -q -p no:cacheprovider
+# Task sizes (COURSE_SCALE) when `make notebooks` runs every notebook: small, so that the
+# tests stay short; the notebooks' code is the same at every size. COURSE_SCALE=1 make
+# notebooks runs them at the size a learner sees.
+TEST_SCALE ?= 0.25
+COURSE_SCALE ?= $(TEST_SCALE)
 
 # The matrix: Pythons, start methods, and how many cells run at once.
 MATRIX_PYTHONS ?= 3.11 3.12 3.13
@@ -65,7 +70,7 @@ unit: setup-test
 	$(PY) -m pytest $(PYTEST_FLAGS) tests --ignore=tests/browser
 
 notebooks: setup-test
-	$(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
+	COURSE_SCALE=$(COURSE_SCALE) $(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
 
 # JupyterLab in headless Chromium (Debian's). Skipped without Chromium, except in CI,
 # where Chromium is installed with apt-get if missing and the test must run.

@@ -49,6 +49,7 @@ WARNING_PATTERNS = (
     re.compile(r"ResourceWarning"),
     re.compile(r"resource_tracker.*leaked", re.IGNORECASE),
     re.compile(r"leaked \w+ objects? to clean up", re.IGNORECASE),
+    re.compile(r"leak check: the resource tracker did not stop"),
 )
 #: Lines that match a pattern but only explain another line.
 IGNORED = re.compile(r"Enable tracemalloc to get the object allocation traceback")
@@ -64,17 +65,28 @@ _gc.collect()
 del _gc
 """
 
-# Stop the resource tracker: it warns about every segment or semaphore still registered
-# (and removes them). It is started again if anything needs it later.
+# Stop the forkserver, then the resource tracker: the tracker warns about every segment
+# or semaphore still registered (and removes them). Both start again if needed later.
+# Bounded: if something still holds the tracker, say so instead of hanging.
 STOP_TRACKER_CODE = """\
-import sys as _sys, time as _time
-from multiprocessing import resource_tracker as _rt
-_stop = getattr(_rt._resource_tracker, "_stop", None)
-if _stop is not None and getattr(_rt._resource_tracker, "_pid", None) is not None:
-    _stop()
-    _time.sleep(0.3)  # let the kernel forward what the tracker printed
+import sys as _sys, threading as _threading, time as _time
+from multiprocessing import forkserver as _fs, resource_tracker as _rt
+
+def _leak_check_stop():
+    if getattr(_fs._forkserver, "_forkserver_pid", None) is not None:
+        _fs._forkserver._stop()
+    if getattr(_rt._resource_tracker, "_pid", None) is not None:
+        _rt._resource_tracker._stop()
+
+_thread = _threading.Thread(target=_leak_check_stop, daemon=True)
+_thread.start()
+_thread.join(20)
+if _thread.is_alive():
+    print("leak check: the resource tracker did not stop in 20 s: "
+          "a process still holds it", file=_sys.stderr)
+_time.sleep(0.3)  # let what the tracker printed reach the kernel's stderr file
 _sys.stderr.flush()
-del _sys, _time, _rt, _stop
+del _sys, _threading, _time, _fs, _rt, _leak_check_stop, _thread
 """
 
 
@@ -199,7 +211,10 @@ class LeakCheck(pytest.Item):
         for name in new:
             problems.append(f"a shared-memory segment or semaphore was left in {SHM}: {name}")
 
-        tracker_out = run_hidden(kernel, STOP_TRACKER_CODE, timeout=60)
+        if alive:  # they hold the resource tracker open: it could not stop
+            tracker_out = ""
+        else:
+            tracker_out = run_hidden(kernel, STOP_TRACKER_CODE, timeout=60)
         for name in new:  # what the tracker did not remove, remove now: leave no trace
             try:
                 (SHM / name).unlink()
@@ -297,6 +312,8 @@ def describe(proc: psutil.Process, kernel_pid: int | None = None) -> str:
         cmdline = " ".join(proc.cmdline())
         if kernel_pid and cmdline == " ".join(psutil.Process(kernel_pid).cmdline()):
             return "a copy of the kernel made by fork (a Process or a Pool worker)"
+        if "multiprocessing.forkserver" in cmdline and proc.ppid() != kernel_pid:
+            return "a process started by the forkserver (a Process or a Pool worker)"
         return cmdline[:200] or proc.name()
     except psutil.Error:
         return "?"
@@ -310,20 +327,31 @@ def shm_entries() -> set[str]:
         return set()
 
 
-def shm_mapped_by(pids: set[int] | None = None) -> dict[str, set[int]]:
-    """Return, for each /dev/shm file mapped by some process, the pids that map it."""
-    mapped: dict[str, set[int]] = {}
+def shm_mapped_by(pids=None) -> dict[int, set[int]]:
+    """Return, for each /dev/shm inode that some process maps, the pids that map it.
+
+    By inode, not by name: glibc's sem_open maps a temporary file that it then renames,
+    so /proc/PID/maps names a semaphore by a name that no longer exists.
+    """
+    mapped: dict[int, set[int]] = {}
+    prefix = str(SHM) + "/"
     for pid in pids if pids is not None else psutil.pids():
         try:
             with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
                 for line in f:
-                    where = line.find(str(SHM) + "/")
-                    if where >= 0:
-                        name = line[where + len(str(SHM)) + 1:].split()[0]
-                        mapped.setdefault(name, set()).add(pid)
-        except OSError:
+                    fields = line.split(maxsplit=5)
+                    if len(fields) == 6 and fields[5].startswith(prefix):
+                        mapped.setdefault(int(fields[4]), set()).add(pid)
+        except (OSError, ValueError):
             continue
     return mapped
+
+
+def inode(name: str) -> int | None:
+    try:
+        return (SHM / name).stat().st_ino
+    except OSError:
+        return None
 
 
 def new_shm_entries(before: set[str], kernel_pid: int | None,
@@ -331,7 +359,7 @@ def new_shm_entries(before: set[str], kernel_pid: int | None,
     """Return the /dev/shm entries that appeared since ``before`` and belong to the kernel.
 
     Other programs on the machine (another test run, say) may create segments at the
-    same time; an entry mapped only by processes outside the kernel's tree is theirs.
+    same time; an entry mapped by a process outside the kernel's tree is theirs.
     """
     if not sys.platform.startswith("linux"):
         return []
@@ -347,8 +375,9 @@ def new_shm_entries(before: set[str], kernel_pid: int | None,
                 except psutil.NoSuchProcess:
                     pass
             mapped = shm_mapped_by()
-            new = {n for n in new if not (mapped.get(n, set()) - tree)
-                   and (SHM / n).exists()}
+            inodes = {n: inode(n) for n in new}
+            new = {n for n, ino in inodes.items()
+                   if ino is not None and not (mapped.get(ino, set()) - tree)}
         if not new or time.monotonic() > deadline:
             return sorted(new)
         time.sleep(0.2)
