@@ -1,0 +1,163 @@
+"""Process pools from ``concurrent.futures`` that can never hang you on the way out.
+
+``with ProcessPoolExecutor() as executor:`` ends by calling
+``executor.shutdown(wait=True)``, which waits, with no timeout, for every task you
+submitted. So ``future.result(timeout=10)`` that gives up with a ``TimeoutError`` does
+not save you: the error leaves the ``with`` block, the block waits for the task that
+never ends, and the notebook hangs anyway. This module gives the two missing pieces:
+
+- :func:`shutdown_now`: stop an executor at once. Cancel the tasks still waiting,
+  ask the workers to stop (``terminate``), insist (``kill``) after a short grace, and
+  wait for them, every wait bounded.
+- :func:`bounded_executor`: a ``with`` block that gives you a ``ProcessPoolExecutor``
+  and, on the way out, waits at most ``timeout`` seconds for the tasks still running,
+  then stops the workers; if the block ends with an error (a ``TimeoutError`` from
+  ``result(timeout=...)``, a ``BrokenProcessPool``...), it stops them at once.
+
+Use them like this::
+
+    from helpers.executors import bounded_executor
+
+    with bounded_executor(2, timeout=60) as executor:
+        print(executor.submit(square, 3).result(timeout=60))
+
+Python's executor does not say which processes it runs, so these functions read its
+private ``_processes`` (the same in Python 3.9 to 3.14).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+from helpers.parallel import check_workers
+from helpers.system import get_context
+
+#: Seconds :func:`bounded_executor` waits, on leaving the ``with`` block, for tasks still running.
+DEFAULT_TIMEOUT = 60.0
+#: Seconds a worker gets to end after ``terminate()`` before it is killed.
+DEFAULT_GRACE = 2.0
+#: Seconds to wait for a killed process to be gone (SIGKILL cannot be ignored).
+KILL_WAIT = 5.0
+
+
+def _check_seconds(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _check_executor(executor: object) -> ProcessPoolExecutor:
+    if not isinstance(executor, ProcessPoolExecutor):
+        raise TypeError(
+            "executor must be a concurrent.futures.ProcessPoolExecutor, "
+            f"not {type(executor).__name__}"
+        )
+    return executor
+
+
+def worker_processes(executor: ProcessPoolExecutor) -> list:
+    """Return the executor's worker processes (``multiprocessing`` Process objects) now.
+
+    Empty before the first ``submit`` (workers start when there is work) and after
+    ``shutdown``.
+    """
+    return list((getattr(_check_executor(executor), "_processes", None) or {}).values())
+
+
+def _shutdown_in_background(executor: ProcessPoolExecutor, cancel_futures: bool):
+    """Call ``executor.shutdown(wait=True)`` in a thread of its own; return the thread.
+
+    ``shutdown(wait=True)`` is the executor's own, complete clean-up, but it can wait
+    forever; in a daemon thread it cannot hang you, and you can join it with a timeout.
+    """
+    thread = threading.Thread(
+        target=executor.shutdown, kwargs={"wait": True, "cancel_futures": cancel_futures},
+        name="executor-shutdown", daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def _stop(processes: dict | None, grace: float) -> list[int | None]:
+    """Terminate, then kill, every process in ``processes``; return their exit codes."""
+    workers = list((processes or {}).values())
+    for p in workers:
+        if p.is_alive():
+            p.terminate()  # SIGTERM: "please stop"
+    deadline = time.monotonic() + grace
+    for p in workers:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in workers:
+        if p.is_alive():
+            p.kill()  # SIGKILL: no process can ignore it
+            p.join(KILL_WAIT)
+    return [p.exitcode for p in workers]
+
+
+def shutdown_now(executor: ProcessPoolExecutor, grace: float = DEFAULT_GRACE) -> list[int | None]:
+    """Stop ``executor`` at once, without waiting for its tasks; return the workers' exit codes.
+
+    Tasks not yet started are cancelled. Running workers are asked to stop
+    (``terminate()``), given ``grace`` seconds, then killed. The futures of the tasks
+    that were running fail with ``BrokenProcessPool``. Exit codes are negative for a
+    worker stopped by a signal (-15 terminated, -9 killed) and 0 for one that had already
+    ended normally. Safe to call on an executor that never ran a task or is already
+    shut down (it then returns ``[]``).
+    """
+    _check_executor(executor)
+    grace = _check_seconds(grace, "grace")
+    processes = getattr(executor, "_processes", None)
+    closing = _shutdown_in_background(executor, cancel_futures=True)
+    codes = _stop(processes, grace)
+    closing.join(grace + KILL_WAIT)
+    return codes
+
+
+@contextmanager
+def bounded_executor(
+    max_workers: int,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    method: str | None = None,
+    grace: float = DEFAULT_GRACE,
+    **executor_options: object,
+) -> Iterator[ProcessPoolExecutor]:
+    """A ``with`` block around a ``ProcessPoolExecutor`` whose end never hangs.
+
+    ``max_workers`` processes, started with ``method`` (default: the course's start
+    method; or pass ``mp_context=`` yourself). Other keyword arguments go to
+    ``ProcessPoolExecutor`` (for example ``max_tasks_per_child``).
+
+    On leaving the block normally, the tasks still running get at most ``timeout``
+    seconds to finish; if they do not, the workers are stopped (see
+    :func:`shutdown_now`) and a ``TimeoutError`` says so. If the block ends with an
+    error, the workers are stopped at once and the error goes on to you.
+    """
+    check_workers(max_workers, "max_workers")
+    timeout = _check_seconds(timeout, "timeout")
+    grace = _check_seconds(grace, "grace")
+    if method is not None and "mp_context" in executor_options:
+        raise ValueError("give either method= or mp_context=, not both")
+    executor_options.setdefault("mp_context", get_context(method))
+    executor = ProcessPoolExecutor(max_workers, **executor_options)
+    try:
+        yield executor
+    except BaseException:
+        shutdown_now(executor, grace)
+        raise
+    processes = getattr(executor, "_processes", None)
+    closing = _shutdown_in_background(executor, cancel_futures=False)
+    closing.join(timeout)  # it ends when every task is done and the workers have ended
+    if closing.is_alive():
+        codes = _stop(processes, grace)
+        closing.join(grace + KILL_WAIT)
+        raise TimeoutError(
+            f"The executor's tasks did not finish within {timeout} s of the end of the "
+            f"with block, so its {len(codes)} worker process(es) were stopped "
+            f"(exit codes {codes}). Wait for each result with a timeout inside the "
+            "block, or give bounded_executor a larger timeout."
+        )
