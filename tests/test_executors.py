@@ -34,12 +34,11 @@ def test_a_normal_block_waits_for_tasks_it_did_not_collect():
 
 
 def test_a_result_timeout_stops_the_workers_instead_of_hanging():
-    begin = time.monotonic()
     with pytest.raises(FutureTimeout):
         with executors.bounded_executor(1, timeout=30, grace=1) as executor:
             future = executor.submit(io_task, 60)
             future.result(timeout=0.5)
-    assert time.monotonic() - begin < 30  # a plain `with` would wait the full 60 s
+    # A plain `with` would have waited the 60 s and the future would hold a result.
     assert isinstance(future.exception(timeout=5), BrokenProcessPool)
     assert no_children_left()
 

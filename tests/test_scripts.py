@@ -1,0 +1,130 @@
+"""helpers.scripts: run a small script in a fresh Python, bounded; pick the error out."""
+
+import os
+import time
+
+import pytest
+
+from helpers.scripts import error_summary, run_script
+
+CLASSIC = """
+from multiprocessing import Process
+
+def print_numbers():
+    for i in range(5):
+        print(i)
+
+if __name__ == "__main__":
+    p = Process(target=print_numbers)
+    p.start()
+    p.join()
+"""
+
+# A script that starts a grandchild which outlives it, and writes the grandchild's pid.
+LEAVES_A_CHILD = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(child.pid, flush=True)
+"""
+
+HANGS_WITH_A_CHILD = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+print(child.pid, flush=True)
+child.wait()
+"""
+
+NO_GUARD_ERROR = ("""Traceback (most recent call last):
+  File "<string>", line 1, in <module>
+    raise RuntimeError('''
+RuntimeError:"""  " "  # the real message ends this line with a space
+"""
+        An attempt has been made to start a new process before the
+        current process has finished its bootstrapping phase.
+
+        This probably means that you are not using fork to start your
+        child processes.
+""")
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # Linux: a zombie has ended, unreaped
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return not os.path.isdir("/proc")  # no /proc (macOS): os.kill said it exists
+
+
+def test_the_classic_first_example_prints_0_to_4_as_a_script():
+    done = run_script(CLASSIC, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1", "2", "3", "4"]
+
+
+def test_the_script_runs_in_its_own_folder_with_its_name():
+    done = run_script("import os, sys; print(os.getcwd() == os.path.dirname("
+                      "os.path.abspath(sys.argv[0])), sys.argv[0])", name="mine.py")
+    assert done.stdout.split() == ["True", "mine.py"]
+
+
+def test_an_error_is_returned_not_raised():
+    done = run_script("raise ValueError('bad value')")
+    assert done.returncode == 1
+    assert error_summary(done.stderr) == "ValueError: bad value"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_processes_the_script_left_behind_are_killed():
+    done = run_script(LEAVES_A_CHILD, timeout=30)
+    pid = int(done.stdout)
+    time.sleep(0.2)
+    assert not is_running(pid)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_a_timeout_kills_the_script_and_its_children():
+    with pytest.raises(TimeoutError, match="did not end within 1.0 s") as caught:
+        run_script(HANGS_WITH_A_CHILD, timeout=1)
+    pid = int(str(caught.value).split("'")[1].split("\\n")[0])
+    time.sleep(0.2)
+    assert not is_running(pid)
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_run_script_rejects_no_code(text):
+    with pytest.raises(ValueError, match="non-empty"):
+        run_script(text)
+
+
+@pytest.mark.parametrize("bad", [0, -1, "60", True])
+def test_run_script_rejects_a_bad_timeout(bad):
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        run_script("print(1)", timeout=bad)
+
+
+@pytest.mark.parametrize("bad", ["demo", "../demo.py", "a/b.py"])
+def test_run_script_rejects_a_bad_name(bad):
+    with pytest.raises(ValueError, match="file name ending in .py"):
+        run_script("print(1)", name=bad)
+
+
+def test_error_summary_joins_a_message_spread_over_lines():
+    assert error_summary(NO_GUARD_ERROR) == (
+        "RuntimeError: An attempt has been made to start a new process before the "
+        "current process has finished its bootstrapping phase."
+    )
+
+
+def test_error_summary_takes_the_last_exception_and_falls_back_to_the_last_line():
+    two = "ValueError: first\n\nDuring handling...\nKeyError: 'second'\n"
+    assert error_summary(two) == "KeyError: 'second'"
+    assert error_summary("some output\nthe end\n\n") == "the end"
+    assert error_summary("") == "(no error)"
+    assert error_summary("  \n", default="nothing") == "nothing"
+    with pytest.raises(TypeError, match="text"):
+        error_summary(b"ValueError: bytes")
