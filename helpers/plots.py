@@ -119,7 +119,10 @@ def chunksize_chart(
 
     The dashed line is the plain loop: below it the pool wins. A star marks each
     line's best chunksize; ``mark=(processes, chunksize)`` rings one point (the
-    explorer marks the run it just made).
+    explorer marks the run it just made). For a sweep that knows each task's work, a
+    dotted line shows the least time its chunking allows if messages cost nothing: the
+    busiest process's share of the loop (:func:`helpers.pools.busiest_share`). Where it
+    rises, big chunks leave processes idle while one works.
     """
     sweeps = [sweeps] if isinstance(sweeps, ChunksizeSweep) else list(sweeps)
     if not sweeps:
@@ -134,6 +137,10 @@ def chunksize_chart(
                            + ("es" if sweep.processes > 1 else ""))
         ax.plot([sweep.best_chunksize], [sweep.best.median], marker="*", markersize=16,
                 color=line[0].get_color(), linestyle="none")
+        if sweep.work:
+            floor = [sweep.serial.median / sweep.most_possible(c) for c in sweep.chunksizes]
+            ax.plot(sweep.chunksizes, floor, color=line[0].get_color(), linestyle=":",
+                    label="least time these chunks allow\n(messages free, busiest process)")
         if mark and mark[0] == sweep.processes and mark[1] in sweep.chunksizes:
             ax.plot([mark[1]], [sweep.timing(mark[1]).median], marker="o", markersize=14,
                     markerfacecolor="none", markeredgecolor="black", linestyle="none")

@@ -8,12 +8,17 @@ big chunks cost little but may leave processes idle at the end. This module hold
 - :func:`default_chunksize`: the chunksize ``Pool.map`` picks when you give none;
 - :func:`results_within`: iterate over ``imap``/``imap_unordered`` results, waiting at
   most so long for each one (a plain ``for`` loop over them has no timeout);
+- :func:`long_tail_tasks`: a job of uneven tasks, most short and a few long, where the
+  choice of chunksize matters both ways;
+- :func:`busiest_share`: how much of a job's work the busiest process gets with a given
+  chunksize, which bounds the speedup even if messages cost nothing;
 - :func:`chunksize_sweep`: time ``Pool.map`` at several chunksizes on one started pool,
-  so that only the cost of the messages changes from one point to the next.
+  so that only the chunking changes from one point to the next.
 """
 
 from __future__ import annotations
 
+import heapq
 import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,6 +28,7 @@ from multiprocessing import TimeoutError as PoolTimeout
 from helpers.parallel import DEFAULT_TIMEOUT, check_sendable, check_workers, run
 from helpers.system import get_context, start_method, usable_cpus
 from helpers.timing import Timing, measure
+from helpers.workers import default_cpu_size
 
 
 def default_chunksize(n_items: int, processes: int) -> int:
@@ -30,8 +36,8 @@ def default_chunksize(n_items: int, processes: int) -> int:
 
     ``Pool.map`` cuts the items into about four chunks per process, so that a slow chunk
     near the end can be balanced by the others: ``ceil(n_items / (4 * processes))``
-    (and 0 for no items). ``imap``, ``imap_unordered`` and ``apply_async`` send one item
-    per message unless told otherwise.
+    (and 0 for no items). ``imap`` and ``imap_unordered`` send one item per message
+    unless you pass a chunksize; ``apply_async`` has no chunksize: one call, one message.
 
     >>> default_chunksize(1000, 4)
     63
@@ -56,25 +62,32 @@ def results_within(results: Iterable, timeout: float = DEFAULT_TIMEOUT) -> Itera
 
     ``for r in pool.imap(f, items)`` waits as long as it takes for each result: if a
     worker hangs, so does your notebook. This waits at most ``timeout`` seconds for each
-    result (for each chunk, when you passed a chunksize), then raises TimeoutError::
+    result, then raises TimeoutError::
 
         for r in results_within(pool.imap(square, range(10)), timeout=10):
             print(r)
+
+    It needs the pool's own result iterator, which has a ``next(timeout)`` method. With a
+    ``chunksize`` above 1, ``imap`` hands back a plain generator that unpacks the chunks
+    instead, and a generator cannot wait with a timeout: that is refused with a TypeError.
+    Keep ``chunksize=1`` here, or use ``pool.map_async(f, items, chunksize=c).get(timeout)``.
     """
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    source, chunked = results, False
-    if not hasattr(source, "next") and inspect.isgenerator(source):
-        # With chunksize > 1, imap returns a generator that unpacks each chunk: it has no
-        # timeout, but the iterator of chunks it reads from (its argument ".0") has one.
-        source, chunked = inspect.getgeneratorlocals(source).get(".0"), True
-    if not hasattr(source, "next"):
+    if inspect.isgenerator(results):
+        raise TypeError(
+            "results_within got a generator, which cannot wait with a timeout. pool.imap and "
+            "pool.imap_unordered return one when chunksize is above 1: keep chunksize=1 "
+            "(the default) with results_within, or use pool.map_async(func, items, "
+            "chunksize=...).get(timeout) for chunked work."
+        )
+    if not callable(getattr(results, "next", None)):
         raise TypeError(
             f"results must come from pool.imap or pool.imap_unordered, not {type(results).__name__}"
         )
     while True:
         try:
-            got = source.next(timeout)
+            got = results.next(timeout)
         except StopIteration:
             return
         except PoolTimeout:
@@ -82,10 +95,54 @@ def results_within(results: Iterable, timeout: float = DEFAULT_TIMEOUT) -> Itera
                 f"No result came within {timeout} s. A worker may be stuck; leaving the "
                 "`with` block stops the pool."
             ) from None
-        if chunked:
-            yield from got
-        else:
-            yield got
+        yield got
+
+
+def long_tail_tasks(
+    n_tasks: int = 1000, size: int | None = None, slow_share: float = 0.05, slow_factor: int = 40
+) -> list[int]:
+    """Return the sizes of a job of uneven :func:`~helpers.workers.cpu_task` tasks.
+
+    Most tasks take ``size`` steps (default: a thousandth of the course's task, about
+    0.1 ms); the last ``slow_share`` of them take ``slow_factor`` times as long, like a
+    folder of files listed by size, the big ones last. Always the same list, so every
+    run measures the same job. With big chunks, the long tasks end up in one chunk and
+    one process works while the others wait; with tiny chunks, the messages cost more
+    than the short tasks.
+    """
+    from helpers.workers import check_size
+
+    check_size(n_tasks, "n_tasks")
+    size = check_size(size if size is not None else max(1, default_cpu_size() // 1000))
+    check_size(slow_factor, "slow_factor")
+    if isinstance(slow_share, bool) or not isinstance(slow_share, int | float) or not (
+            0 <= slow_share <= 1):
+        raise ValueError(f"slow_share must be a fraction between 0 and 1, not {slow_share!r}")
+    slow = round(n_tasks * slow_share)
+    return [size] * (n_tasks - slow) + [size * slow_factor] * slow
+
+
+def busiest_share(work: Sequence[float], chunksize: int, processes: int) -> float:
+    """Return the share of all the work that the busiest process gets (0 to 1).
+
+    ``work`` holds how long each task takes, in any unit (for ``cpu_task``, its size).
+    The pool cuts the tasks into chunks of ``chunksize`` in order, and each process
+    takes the next chunk as soon as it is free; this plays that out, with messages
+    costing nothing. The pool cannot finish before its busiest process, so even with free
+    messages its speedup over a loop is at most ``1 / busiest_share(...)``. Ideal:
+    ``1 / processes``.
+
+    >>> busiest_share([1, 1, 1, 1], 2, 2), busiest_share([1, 1, 1, 5], 2, 2)
+    (0.5, 0.75)
+    """
+    work = [float(w) for w in work]
+    if not work or any(w < 0 for w in work) or sum(work) <= 0:
+        raise ValueError("work must hold at least one task, none negative, some above 0")
+    check_workers(chunksize, "chunksize")
+    loads = [0.0] * check_workers(processes)  # a heap: the process that is free first on top
+    for start in range(0, len(work), chunksize):
+        heapq.heapreplace(loads, loads[0] + sum(work[start:start + chunksize]))
+    return max(loads) / sum(work)
 
 
 @dataclass(frozen=True)
@@ -98,6 +155,9 @@ class ChunksizeSweep:
     serial: Timing
     n_items: int
     label: str = ""
+    #: How long each task takes, in any unit (for cpu_task: its size); empty if unknown.
+    #: With it, the table and the chart show what the chunking alone allows.
+    work: tuple[float, ...] = ()
 
     @property
     def medians(self) -> list[float]:
@@ -124,14 +184,33 @@ class ChunksizeSweep:
         """How many times faster the best chunksize is than ``chunksize`` (medians)."""
         return self.timing(chunksize).median / self.best.median
 
+    def gain_over_loop(self) -> float:
+        """How many times faster the best chunksize is than the plain loop (medians)."""
+        return self.serial.median / self.best.median
+
+    def most_possible(self, chunksize: int) -> float | None:
+        """The speedup over the loop that ``chunksize`` allows if messages cost nothing.
+
+        ``1 / busiest_share(work, chunksize, processes)``; None without :attr:`work`.
+        """
+        if not self.work:
+            return None
+        return 1 / busiest_share(self.work, chunksize, self.processes)
+
     def table(self) -> str:
-        """Return the measurements as a small text table."""
-        lines = [f"{'chunksize':>9}  {'messages':>8}  {'time (s)':>9}  {'vs loop':>7}"]
+        """Return the measurements as a small text table.
+
+        ``vs loop`` is the measured speed relative to the loop (above 1: the pool wins).
+        With :attr:`work` known, ``at most`` is what the chunking alone allows.
+        """
+        extra = f"  {'at most':>7}" if self.work else ""
+        lines = [f"{'chunksize':>9}  {'messages':>8}  {'time (s)':>9}  {'vs loop':>7}{extra}"]
         lines.append(f"{'loop':>9}  {'':>8}  {self.serial.median:9.4f}  {1:7.2f}")
         for c, t in zip(self.chunksizes, self.timings, strict=True):
             speed = self.serial.median / t.median
+            most = f"  {self.most_possible(c):7.2f}" if self.work else ""
             lines.append(f"{c:9d}  {number_of_chunks(self.n_items, c):8d}  "
-                         f"{t.median:9.4f}  {speed:7.2f}")
+                         f"{t.median:9.4f}  {speed:7.2f}{most}")
         return "\n".join(lines)
 
 
@@ -144,14 +223,24 @@ def chunksize_sweep(
     serial: Timing | None = None,
     method: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    interleave: bool = False,
+    work: Sequence[float] | None = None,
 ) -> ChunksizeSweep:
     """Time ``pool.map(func, items, chunksize=c)`` for each ``c`` in ``chunksizes``.
 
     One pool of ``processes`` (default: the CPUs you can use) is started first and
-    serves every chunksize, so its start-up cost is left out and only the cost of the
-    messages changes between points. At each chunksize the first run is checked against
-    a plain loop and not counted (a warm-up), then ``repeats`` runs are timed. Pass a
-    ``serial`` Timing you already have to skip timing the loop again.
+    serves every chunksize, so its start-up cost is left out and only the chunking
+    changes between points. At each chunksize the first run is checked against a plain
+    loop and not counted (a warm-up), then ``repeats`` runs are timed. Pass a ``serial``
+    Timing you already have to skip timing the loop again.
+
+    With ``interleave=True`` the runs take turns: the loop once, then each chunksize once,
+    ``repeats`` times over. A burst of load from another program then falls on the loop
+    and on every chunksize alike, instead of spoiling one of them: fairer on a shared
+    machine. The loop is then always timed, so ``serial`` cannot be given too.
+
+    ``work`` (how long each item takes, in any unit) is kept in the result, so that its
+    table and chart can show what each chunksize allows (:func:`busiest_share`).
     """
     items = list(items)
     if not items:
@@ -161,11 +250,18 @@ def chunksize_sweep(
         raise ValueError("chunksizes must name at least one chunksize, such as [1, 10, 100]")
     processes = check_workers(processes if processes is not None else usable_cpus())
     check_workers(repeats, "repeats")
+    if interleave and serial is not None:
+        raise ValueError("with interleave=True the loop is timed in turns with the pool: "
+                         "do not pass a serial Timing too")
+    work = tuple(float(w) for w in work) if work is not None else ()
+    if work and len(work) != len(items):
+        raise ValueError(f"work must give one number per item: {len(work)} for {len(items)} items")
     method = method or start_method()
     check_sendable(func, method, items[0])
-    expected = run(func, items, kind="serial")
-    if serial is None:
-        serial = measure(run, func, items, kind="serial", repeats=repeats, label="loop")
+    expected = run(func, items, kind="serial")  # also the loop's warm-up
+    if serial is None and not interleave:
+        serial = measure(run, func, items, kind="serial", repeats=repeats, warmup=0,
+                         label="loop")
 
     def timed_map(chunksize: int) -> list:
         try:
@@ -175,13 +271,27 @@ def chunksize_sweep(
                 f"Pool.map did not finish within {timeout} s at chunksize {chunksize}."
             ) from None
 
-    timings = []
+    loop_runs: list[Timing] = []
+    runs: dict[int, list[Timing]] = {c: [] for c in sizes}
     with get_context(method).Pool(processes) as pool:
-        for c in sizes:
+        for c in sizes:  # warm-up, and a check that the pool computes what the loop does
             if timed_map(c) != expected:
                 raise AssertionError(f"at chunksize {c} the pool's results differ from the loop's")
-            timings.append(measure(timed_map, c, repeats=repeats, warmup=0,
-                                   label=f"chunksize {c}"))
+        for _ in range(repeats if interleave else 1):
+            if interleave:
+                loop_runs.append(measure(run, func, items, kind="serial", repeats=1, warmup=0))
+            for c in sizes:
+                runs[c].append(measure(timed_map, c, repeats=1 if interleave else repeats,
+                                       warmup=0))
+    if interleave:
+        serial = _merged(loop_runs, "loop")
+    timings = tuple(_merged(runs[c], f"chunksize {c}") for c in sizes)
     name = getattr(func, "__name__", "task")
-    return ChunksizeSweep(processes, sizes, tuple(timings), serial, len(items),
-                          label=f"{len(items)} tasks of {name}")
+    return ChunksizeSweep(processes, sizes, timings, serial, len(items),
+                          label=f"{len(items)} tasks of {name}", work=work)
+
+
+def _merged(timings: Sequence[Timing], label: str) -> Timing:
+    """Return one Timing holding every run of ``timings``."""
+    return Timing(tuple(t for timing in timings for t in timing.times), label,
+                  tuple(t for timing in timings for t in timing.cpu_times))

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from helpers.parallel import check_workers, run
 from helpers.plots import chunksize_chart, figure_png, scaling_chart
-from helpers.pools import ChunksizeSweep, chunksize_sweep, number_of_chunks
+from helpers.pools import ChunksizeSweep, chunksize_sweep, long_tail_tasks, number_of_chunks
 from helpers.system import usable_cpus
 from helpers.timing import Scaling, Timing, measure
 from helpers.workers import cpu_task, default_cpu_size
@@ -113,12 +113,16 @@ class ProcessExplorer:
 class ChunksizeExplorer(ProcessExplorer):
     """Pick a number of processes and a chunksize, press Run, see time against chunksize.
 
-    The job is many tiny tasks, where the cost of sending each message decides the
-    time. Each run starts a pool, warms it up, and times only ``pool.map`` (start-up is
-    left out, so the chart shows what chunksize changes). Every run adds a point; there
-    is one line per process count, the dashed line is the plain loop, a star marks the
-    best chunksize so far and a ring the run just made. It reuses ProcessExplorer's
-    processes slider, Run button, status line and image.
+    The job (default: :func:`helpers.pools.long_tail_tasks`) is many short tasks and a
+    few long ones, so that tiny chunks pay for many messages and big chunks leave
+    processes idle. Each run starts a pool, warms it up, and times only ``pool.map``
+    (start-up is left out, so the chart shows what chunksize changes). The plain loop is
+    timed again on every run, taking turns with the pool, so that both see the same
+    load from other programs: the status line compares the two runs of that moment, and
+    the dashed line is the median of every loop run so far. Every run adds a point;
+    there is one line per process count, a star marks the best chunksize so far and a
+    ring the run just made. It reuses ProcessExplorer's processes slider, Run button,
+    status line and image.
     """
 
     #: The chunksizes the slider offers, roughly evenly spaced on a log scale.
@@ -133,8 +137,8 @@ class ChunksizeExplorer(ProcessExplorer):
         chunksizes: Sequence[int] | None = None,
         chunksize: int = 1,
     ) -> None:
-        if items is None:  # 2000 tasks of about 20 microseconds each
-            items = [max(1, default_cpu_size() // 5000)] * 2000
+        if items is None:  # 1000 tasks of cpu_task, the last few much longer
+            items = long_tail_tasks()
         options = sorted({check_workers(c, "chunksize") for c in (chunksizes or self.CHUNKSIZES)})
         if check_workers(chunksize, "chunksize") not in options:
             raise ValueError(f"chunksize {chunksize} is not one of the choices {options}")
@@ -149,6 +153,8 @@ class ChunksizeExplorer(ProcessExplorer):
 
     def _first_runs(self, processes: list[int]) -> None:
         """Measure once on creation, with the sliders' starting values."""
+        #: Every loop time measured so far (seconds), on creation and on each run.
+        self.loop_runs: tuple[float, ...] = self.serial.times
         self.run()
 
     def run(self, processes: int | None = None, chunksize: int | None = None) -> Timing:
@@ -163,20 +169,23 @@ class ChunksizeExplorer(ProcessExplorer):
         n, c = self.slider.value, self.chunk_slider.value
         self.button.disabled = True
         self.status.value = f"Running with {n} processes, chunksize {c}..."
-        try:
+        try:  # the loop and the pool take turns, so that both meet the same load
             sweep = chunksize_sweep(self.func, self.items, [c], processes=n,
-                                    repeats=self.repeats, serial=self.serial)
+                                    repeats=self.repeats, interleave=True)
         finally:
             self.button.disabled = False
         timing = sweep.timings[0]
         self.points.setdefault(n, {})[c] = timing
+        self.loop_runs = self.loop_runs + sweep.serial.times
+        self.serial = Timing(self.loop_runs, "loop")
         self.last = (n, c)
         self.redraw()
-        speedup = self.serial.median / timing.median
+        loop = sweep.serial.median  # the loop runs of this very run
         self.status.value = (
             f"<b>{n} processes, chunksize {c}</b> ({number_of_chunks(len(self.items), c)} "
-            f"messages): {timing.median:.4f} s, <b>{speedup:.2f}x</b> the speed of the plain "
-            f"loop ({self.serial.median:.4f} s). Pool start-up not counted."
+            f"messages): {timing.median:.4f} s, <b>{loop / timing.median:.2f}x</b> the speed "
+            f"of the plain loop, timed in turns with it ({loop:.4f} s). "
+            "Pool start-up not counted."
         )
         return timing
 

@@ -7,8 +7,10 @@ import pytest
 from helpers.plots import chunksize_chart, figure_png
 from helpers.pools import (
     ChunksizeSweep,
+    busiest_share,
     chunksize_sweep,
     default_chunksize,
+    long_tail_tasks,
     number_of_chunks,
     results_within,
 )
@@ -63,18 +65,16 @@ def test_results_within_yields_imap_results_in_order():
     assert got == [0, 1, 4, 9, 16, 25]
 
 
-def test_results_within_handles_chunked_imap():
+def test_results_within_refuses_chunked_imap_with_a_clear_error():
+    # With chunksize > 1, imap returns a plain generator: it cannot wait with a timeout.
     with get_context().Pool(2) as pool:
-        chunked = pool.imap(square, range(10), chunksize=3)  # a generator, not an IMapIterator
-        assert list(results_within(chunked, timeout=30)) == [x * x for x in range(10)]
-        got = sorted(results_within(pool.imap_unordered(square, range(10), chunksize=4), 30))
-    assert got == [x * x for x in range(10)]
-
-
-def test_results_within_gives_up_after_the_timeout_even_with_chunks():
-    with get_context().Pool(1) as pool:
-        with pytest.raises(TimeoutError, match="within 0.2 s"):
-            list(results_within(pool.imap(io_task, [3.0, 0.0], chunksize=2), timeout=0.2))
+        chunked = pool.imap(square, range(10), chunksize=3)
+        with pytest.raises(TypeError, match="keep chunksize=1") as info:
+            list(results_within(chunked, timeout=30))
+        assert "map_async" in str(info.value)
+        # chunksize=1 said out loud is fine: the pool's own iterator comes back
+        got = list(results_within(pool.imap(square, range(4), chunksize=1), timeout=30))
+    assert got == [0, 1, 4, 9]
 
 
 def test_results_within_gives_up_after_the_timeout():
@@ -101,6 +101,75 @@ def test_chunksize_sweep_times_each_chunksize_once_per_repeat():
     assert sweep.gain_over(1) == pytest.approx(sweep.timing(1).median / sweep.best.median)
     assert sweep.gain_over(1) >= 1.0
     assert "chunksize" in sweep.table() and "loop" in sweep.table()
+
+
+def test_chunksize_sweep_interleaved_times_the_loop_in_turns_with_each_chunksize():
+    work = [50] * 190 + [2000] * 10
+    sweep = chunksize_sweep(cpu_task, work, [1, 100], processes=2, repeats=2,
+                            interleave=True, work=work)
+    assert len(sweep.serial.times) == 2 and sweep.serial.label == "loop"
+    assert [len(t.times) for t in sweep.timings] == [2, 2]
+    assert sweep.work == tuple(float(w) for w in work)
+    assert sweep.gain_over_loop() == pytest.approx(sweep.serial.median / sweep.best.median)
+    # chunksize 100 puts all ten long tasks in the second chunk
+    assert sweep.most_possible(100) == pytest.approx(sum(work) / (90 * 50 + 10 * 2000))
+    table = sweep.table()
+    assert "at most" in table.splitlines()[0]
+    assert f"{sweep.most_possible(1):7.2f}" in table.splitlines()[2]
+
+
+def test_chunksize_sweep_refuses_a_serial_timing_with_interleave_and_bad_work():
+    with pytest.raises(ValueError, match="interleave"):
+        chunksize_sweep(square, [1, 2], [1], interleave=True, serial=Timing((1.0,)))
+    with pytest.raises(ValueError, match="one number per item"):
+        chunksize_sweep(square, [1, 2], [1], work=[1])
+
+
+def test_a_sweep_without_work_has_no_bound():
+    t = Timing((0.1,))
+    sweep = ChunksizeSweep(2, (1, 10), (t, t), t, 10)
+    assert sweep.most_possible(1) is None and "at most" not in sweep.table()
+
+
+def test_long_tail_tasks_are_mostly_short_with_a_long_end():
+    tasks = long_tail_tasks(100, size=10, slow_share=0.1, slow_factor=5)
+    assert tasks == [10] * 90 + [50] * 10
+    assert long_tail_tasks(100, size=10) == long_tail_tasks(100, size=10)  # always the same
+    assert len(long_tail_tasks()) == 1000 and max(long_tail_tasks()) == 40 * min(long_tail_tasks())
+    assert long_tail_tasks(5, size=3, slow_share=0) == [3] * 5
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"n_tasks": 0}, "n_tasks"), ({"size": -1}, "size"), ({"slow_factor": 0}, "slow_factor"),
+    ({"slow_share": 1.5}, "between 0 and 1"), ({"slow_share": "half"}, "between 0 and 1"),
+])
+def test_long_tail_tasks_refuse_bad_arguments(kwargs, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        long_tail_tasks(**kwargs)
+
+
+def test_busiest_share_plays_out_how_processes_take_chunks():
+    assert busiest_share([1, 1, 1, 1], 2, 2) == 0.5  # balanced
+    assert busiest_share([1, 1, 1, 5], 2, 2) == 0.75  # the long task's chunk decides
+    assert busiest_share([1, 1, 1, 5], 1, 2) == 0.75  # the long task comes last: 1 + 5
+    assert busiest_share([1] * 10, 10, 4) == 1.0  # one chunk: one process does everything
+    assert busiest_share([1] * 8, 1, 1) == 1.0
+    # a process that is free takes the next chunk: 3 short chunks go to the other process
+    assert busiest_share([4, 1, 1, 1], 1, 2) == pytest.approx(4 / 7)
+    tasks = long_tail_tasks(1000, size=1)
+    assert busiest_share(tasks, 1000, 2) == 1.0
+    assert busiest_share(tasks, 10, 2) < busiest_share(tasks, 125, 2)
+
+
+def test_busiest_share_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="at least one task"):
+        busiest_share([], 1, 2)
+    with pytest.raises(ValueError, match="none negative"):
+        busiest_share([1, -1], 1, 2)
+    with pytest.raises(ValueError, match="1 or more"):
+        busiest_share([1, 2], 0, 2)
+    with pytest.raises(ValueError, match="1 or more"):
+        busiest_share([1, 2], 1, 0)
 
 
 def test_chunksize_sweep_reuses_a_given_serial_timing():
@@ -141,8 +210,20 @@ def test_chunksize_chart_has_a_log_axis_a_line_per_sweep_and_the_loop():
     assert labels == ["plain loop", "1 process", "2 processes"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "10", "100"]
     assert figure_png(fig).startswith(b"\x89PNG")
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == ":"]
     with pytest.raises(ValueError, match="at least one"):
         chunksize_chart([])
+
+
+def test_chunksize_chart_draws_what_the_chunks_allow_when_the_work_is_known():
+    loop = Timing((1.0,))
+    work = (1.0, 1.0, 1.0, 5.0)
+    sweep = ChunksizeSweep(2, (1, 2, 4), (Timing((0.7,)),) * 3, loop, 4, work=work)
+    ax = chunksize_chart(sweep).axes[0]
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == 1
+    assert list(dotted[0].get_ydata()) == pytest.approx([6 / 8, 6 / 8, 1.0])
+    assert any("least time" in t.get_text() for t in ax.get_legend().get_texts())
 
 
 def test_chunksize_explorer_draws_on_creation_and_a_click_changes_the_chart():
@@ -153,8 +234,13 @@ def test_chunksize_explorer_draws_on_creation_and_a_click_changes_the_chart():
     n = explorer.slider.value
     assert [s.chunksizes for s in explorer.sweeps] == [(1,)]
     assert f"<b>{n} processes, chunksize 1</b>" in explorer.status.value
+    loops_before = len(explorer.serial.times)
     explorer.chunk_slider.value = 100
     explorer.button.click()
+    # the loop is timed again on every run, in turns with the pool
+    assert len(explorer.serial.times) == loops_before + 1
+    assert explorer.serial.times == explorer.loop_runs
+    assert "timed in turns" in explorer.status.value
     assert [s.chunksizes for s in explorer.sweeps] == [(1, 100)]
     assert bytes(explorer.image.value) != first_image
     assert "chunksize 100</b>" in explorer.status.value and "2 messages" in explorer.status.value

@@ -30,9 +30,9 @@ def check_default_chunksize(
         hint = (f"a chunksize counts items, so it is a whole number, not {chunksize!r}. "
                 "Round up: the last chunk may be shorter than the others.")
     elif chunksize == 1:
-        hint = ("1 is the default of imap, imap_unordered and apply_async, not of map. "
-                "map knows how many items there are, so it cuts them into a few chunks "
-                "per process.")
+        hint = ("1 is the default of imap and imap_unordered (and apply_async sends one "
+                "call per message), not of map. map knows how many items there are, so it "
+                "cuts them into a few chunks per process.")
     elif chunksize in (math.floor(per_process), math.ceil(per_process)):
         hint = (f"{chunksize} would give each process one chunk. map makes about 4 chunks "
                 "per process, so that a process that finishes early can take another one.")
