@@ -182,7 +182,8 @@ class ChunksizeExplorer(ProcessExplorer):
         self.redraw()
         loop = sweep.serial.median  # the loop runs of this very run
         self.status.value = (
-            f"<b>{n} processes, chunksize {c}</b> ({number_of_chunks(len(self.items), c)} "
+            f"<b>{n} process{'es' if n > 1 else ''}, chunksize {c}</b> "
+            f"({number_of_chunks(len(self.items), c)} "
             f"messages): {timing.median:.4f} s, <b>{loop / timing.median:.2f}x</b> the speed "
             f"of the plain loop, timed in turns with it ({loop:.4f} s). "
             "Pool start-up not counted."
