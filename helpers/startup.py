@@ -93,16 +93,21 @@ def start_and_join(
 
 def startup_cost(
     method: str | None = None,
-    processes: int = 4,
+    processes: int = 1,
     repeats: int = 3,
     warmup: int = 1,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Timing:
-    """Return the cost of starting and joining one process with ``method``, per process.
+    """Return the cost of starting and joining one process with ``method``.
 
-    Times :func:`start_and_join` for ``processes`` processes, ``repeats`` times after
-    ``warmup`` untimed runs (which also starts the forkserver, a one-off cost), and
-    divides each time by ``processes``. The Timing is in seconds and labelled ``method``.
+    Times :func:`start_and_join`, ``repeats`` times after ``warmup`` untimed runs (which
+    also start the forkserver, a one-off cost). The Timing is in seconds per process and
+    labelled ``method``.
+
+    By default one process is started and joined at a time: the honest answer to "how
+    long does it take to start a process?". With ``processes`` > 1 they are started
+    together and each time is divided by ``processes``; that is usually less than one
+    process alone, because the processes start partly at the same time.
     """
     method = method or start_method()
     total = measure(start_and_join, method, processes, timeout,
@@ -111,9 +116,12 @@ def startup_cost(
 
 
 def compare_methods(
-    methods: Sequence[str] | None = None, processes: int = 4, repeats: int = 3
+    methods: Sequence[str] | None = None, processes: int = 1, repeats: int = 3
 ) -> dict[str, Timing]:
-    """Return :func:`startup_cost` for each method (default: every one available here)."""
+    """Return :func:`startup_cost` for each method (default: every one available here).
+
+    By default each measurement starts and joins one process at a time.
+    """
     methods = tuple(methods) if methods is not None else available_methods()
     if not methods:
         raise ValueError("methods must name at least one start method, such as ['spawn']")
@@ -320,8 +328,12 @@ def fork_while_locked(hold: float = 1.5, wait: float = 0.5) -> ForkLockResult:
 def fork_warnings(timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """Fork one child that does nothing from this process; return the warnings Python gave.
 
-    Python 3.12 and later warn (DeprecationWarning) when a process that runs several
-    threads forks, as a Jupyter kernel always does; earlier Pythons say nothing.
+    Python 3.12 and later issue a DeprecationWarning when a process that runs several
+    threads forks, as a Jupyter kernel always does; earlier Pythons say nothing. You
+    rarely see it: it is attributed to ``multiprocessing/popen_fork.py``, not to your
+    code, and the default warning filters hide such DeprecationWarnings in Jupyter and
+    in scripts (pytest and ``python -W default`` show them). This function records the
+    warnings on purpose, whatever the filters say.
     """
     _require_fork()
     timeout = _check_seconds(timeout, "timeout")

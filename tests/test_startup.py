@@ -44,6 +44,23 @@ def test_startup_cost_is_per_process_and_labelled():
     assert all(t > 0 for t in cost.times)
 
 
+def test_startup_cost_starts_one_process_at_a_time_by_default(monkeypatch):
+    started = []
+
+    def fake_start_and_join(method, processes, timeout):
+        started.append((method, processes))
+        return 0.01 * processes
+
+    monkeypatch.setattr(startup, "start_and_join", fake_start_and_join)
+    cost = startup.startup_cost("spawn", repeats=2, warmup=1)
+    assert started == [("spawn", 1)] * 3  # one warm-up, two timed runs
+    assert len(cost.times) == 2 and cost.label == "spawn"
+    started.clear()
+    costs = startup.compare_methods(["spawn", "fork"], repeats=1)
+    assert list(costs) == ["spawn", "fork"]
+    assert {n for _, n in started} == {1}
+
+
 def test_compare_methods_measures_each_method_asked():
     costs = startup.compare_methods(["spawn"], processes=1, repeats=1)
     assert list(costs) == ["spawn"]
