@@ -197,6 +197,18 @@ class ChunksizeSweep:
             return None
         return 1 / busiest_share(self.work, chunksize, self.processes)
 
+    def beyond_possible(self, tolerance: float = 0.1) -> list[int]:
+        """Return the chunksizes measured faster than their chunks allow (by ``tolerance``).
+
+        No chunksize can beat :meth:`most_possible`; one that seems to was measured while
+        the machine was busier during the loop's runs than during the pool's (or the other
+        way round). A non-empty list says: measure again. Empty without :attr:`work`.
+        """
+        if not self.work:
+            return []
+        return [c for c, t in zip(self.chunksizes, self.timings, strict=True)
+                if self.serial.median / t.median > (1 + tolerance) * self.most_possible(c)]
+
     def table(self) -> str:
         """Return the measurements as a small text table.
 

@@ -129,6 +129,15 @@ def test_a_sweep_without_work_has_no_bound():
     t = Timing((0.1,))
     sweep = ChunksizeSweep(2, (1, 10), (t, t), t, 10)
     assert sweep.most_possible(1) is None and "at most" not in sweep.table()
+    assert sweep.beyond_possible() == []
+
+
+def test_beyond_possible_names_the_chunksizes_that_beat_their_chunks():
+    loop = Timing((1.0,))
+    work = (1.0, 1.0, 1.0, 1.0)  # chunksize 2: at most 2x; chunksize 4: at most 1x
+    sweep = ChunksizeSweep(2, (2, 4), (Timing((0.55,)), Timing((0.8,))), loop, 4, work=work)
+    assert sweep.beyond_possible() == [4]  # 1.25x with one chunk: the load changed
+    assert sweep.beyond_possible(tolerance=0.3) == []
 
 
 def test_long_tail_tasks_are_mostly_short_with_a_long_end():
