@@ -4,15 +4,22 @@ Every notebook imports from this package, and every function that runs in a chil
 process lives here (in :mod:`helpers.workers`), so that it can be found by name under
 each start method. The modules are small and named for what they hold:
 
-- :mod:`helpers.system`   the CPUs you can really use, the start method, a machine report
-- :mod:`helpers.workers`  the functions that run in child processes
-- :mod:`helpers.parallel` run a function over items serially, with threads or processes,
-                          with clear errors for bad input
-- :mod:`helpers.timing`   the one timing harness: warm-up, repeats, median and spread
-- :mod:`helpers.plots`    charts of measured timings and speedups
-- :mod:`helpers.widgets`  interactive explorers
-- :mod:`helpers.checks`   checkers for the exercises
-- ``helpers/solutions/``  solutions, one ``%load`` away
+- :mod:`helpers.system`    the CPUs you can really use, the start method, a machine report
+- :mod:`helpers.workers`   the functions that run in child processes
+- :mod:`helpers.parallel`  run a function over items serially, with threads or processes,
+                           with clear errors for bad input
+- :mod:`helpers.executors` a ProcessPoolExecutor whose end is bounded by a timeout
+- :mod:`helpers.startup`   start methods: start-up cost, fork with threads
+- :mod:`helpers.scripts`   run a small script in its own process group, with a timeout
+- :mod:`helpers.pools`     chunksize: Pool's default, sweeps, results with a timeout
+- :mod:`helpers.timing`    the one timing harness: warm-up, repeats, median and spread
+- :mod:`helpers.model`     Amdahl's law, Gustafson's law and an overhead model, fitted
+- :mod:`helpers.bench`     the instructor's pre-flight check: ``python -m helpers.bench``
+- :mod:`helpers.plots`     charts of measured timings and speedups
+- :mod:`helpers.tables`    small Markdown tables of results
+- :mod:`helpers.widgets`   interactive explorers
+- :mod:`helpers.checks`    checkers for the exercises, one module per notebook
+- ``helpers/solutions/``   solutions, one ``%load`` away
 
 This file imports nothing heavy on purpose: child processes import ``helpers.workers``,
 and under spawn each child pays for every import made here.
