@@ -327,13 +327,14 @@ def shm_entries() -> set[str]:
         return set()
 
 
-def shm_mapped_by(pids=None) -> dict[int, set[int]]:
-    """Return, for each /dev/shm inode that some process maps, the pids that map it.
+def shm_mapped_by(pids=None) -> dict[tuple[int, int], set[int]]:
+    """Return, for each /dev/shm file (device, inode) that some process maps, its pids.
 
     By inode, not by name: glibc's sem_open maps a temporary file that it then renames,
-    so /proc/PID/maps names a semaphore by a name that no longer exists.
+    so /proc/PID/maps names a semaphore by a name that no longer exists. With the device:
+    a process in another mount namespace may have another /dev/shm, with the same inodes.
     """
-    mapped: dict[int, set[int]] = {}
+    mapped: dict[tuple[int, int], set[int]] = {}
     prefix = str(SHM) + "/"
     for pid in pids if pids is not None else psutil.pids():
         try:
@@ -341,17 +342,21 @@ def shm_mapped_by(pids=None) -> dict[int, set[int]]:
                 for line in f:
                     fields = line.split(maxsplit=5)
                     if len(fields) == 6 and fields[5].startswith(prefix):
-                        mapped.setdefault(int(fields[4]), set()).add(pid)
+                        major, minor = (int(x, 16) for x in fields[3].split(":"))
+                        key = (os.makedev(major, minor), int(fields[4]))
+                        mapped.setdefault(key, set()).add(pid)
         except (OSError, ValueError):
             continue
     return mapped
 
 
-def inode(name: str) -> int | None:
+def inode(name: str) -> tuple[int, int] | None:
+    """Return the (device, inode) of /dev/shm/``name``, or None if it is gone."""
     try:
-        return (SHM / name).stat().st_ino
+        stat = (SHM / name).stat()
     except OSError:
         return None
+    return stat.st_dev, stat.st_ino
 
 
 def new_shm_entries(before: set[str], kernel_pid: int | None,
