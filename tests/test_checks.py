@@ -72,8 +72,18 @@ def test_efficiency_wrong_answers_get_the_right_hint(capsys, answer, hint):
 PAGES = [0.02] * 12
 
 
-def test_io_threads_enough_threads_pass():
-    assert check_io_threads(12, PAGES)
+def test_io_threads_enough_threads_pass_when_fast_enough():
+    assert check_io_threads(12, PAGES, timing=Timing((0.021, 0.022)))  # 11x one at a time
+
+
+def test_io_threads_enough_threads_but_a_slow_run_says_run_again(capsys):
+    assert not check_io_threads(12, PAGES, timing=Timing((0.2,)))
+    assert "run the cell again" in capsys.readouterr().out
+
+
+def test_io_threads_measures_when_given_no_timing(capsys):
+    check_io_threads(3, PAGES)  # timing-dependent verdict: only the measurement is checked
+    assert "3 threads: " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -98,6 +108,16 @@ def test_solution_nb01_efficiency_passes_its_checker(capsys):
     assert "Well done" in capsys.readouterr().out
 
 
-def test_solution_nb01_io_threads_passes_its_checker(capsys):
+def test_solution_nb01_io_threads_passes_its_checker(capsys, monkeypatch):
+    import helpers.checks.nb01 as nb01
+
+    seen = []
+
+    def one_round(func, *args, **kwargs):  # what 30 threads achieve on an idle machine
+        seen.append(args)
+        return Timing((0.06,))
+
+    monkeypatch.setattr(nb01, "measure", one_round)
     runpy.run_path(str(SOLUTIONS / "nb01_io_threads.py"), init_globals={"pages": [0.05] * 30})
+    assert seen and seen[0][2] == 30  # it measured the pages with 30 threads
     assert "Well done" in capsys.readouterr().out

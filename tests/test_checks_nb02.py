@@ -232,8 +232,10 @@ def test_stop_without_join_is_caught_or_lucky(capsys):
     """Without join the exit code is usually still None; the checker must not crash."""
     result = nb02.check_stop(no_join, limit=3)
     text = verdict(capsys)
-    assert not result
-    assert "return p.exitcode after joining" in text or "wait for the end with p.join" in text
+    if result:  # lucky: both processes ended before stop() returned (a loaded machine)
+        assert "Well done" in text
+    else:
+        assert "return p.exitcode after joining" in text or "wait for the end with p.join" in text
 
 
 # --- The solutions, as the notebook loads them ------------------------------------------------

@@ -60,7 +60,9 @@ def test_shutdown_now_kills_a_worker_that_ignores_terminate():
         codes = executors.shutdown_now(executor, grace=0.5)
     finally:
         ready.shutdown()
-    assert codes == [-9]  # SIGTERM ignored, so SIGKILL
+    # SIGTERM ignored, so SIGKILL: -9. Under forkserver the server reports the code, and
+    # Python 3.13's forkserver can report 255 for a killed child; either way it is dead.
+    assert len(codes) == 1 and codes[0] in (-9, 255)
     assert isinstance(future.exception(timeout=5), BrokenProcessPool)
     assert no_children_left()
 
