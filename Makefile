@@ -51,6 +51,8 @@ find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
   $(shell d=$$(pyenv prefix $(1) 2>/dev/null) && test -x "$$d/bin/python$(1)" && echo "$$d/bin/python$(1)"),\
   $(shell python$(1) -c pass 2>/dev/null && command -v python$(1))))
 
+
+.PHONY: bench
 .PHONY: setup setup-test lab test lint unit notebooks browser browser-deps strip clean \
         test-matrix matrix-venvs $(MATRIX_CELLS)
 
@@ -69,6 +71,10 @@ setup-test: $(VENV)/.installed-test
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	$(PY) $(PIP_INSTALL) -r requirements-test.txt
 	@touch $@
+
+# The instructor's pre-flight check of this machine (see the README).
+bench: setup
+	$(PY) -m helpers.bench
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_welcome.ipynb
