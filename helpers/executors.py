@@ -95,6 +95,11 @@ def _stop(processes: dict | None, grace: float) -> list[int | None]:
         if p.is_alive():
             p.kill()  # SIGKILL: no process can ignore it
             p.join(KILL_WAIT)
+    # The executor's own thread may reap a worker at the same moment; then it, not this
+    # thread, records the exit code, a moment later.
+    deadline = time.monotonic() + KILL_WAIT
+    while any(p.exitcode is None for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.01)
     return [p.exitcode for p in workers]
 
 
