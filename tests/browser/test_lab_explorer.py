@@ -155,10 +155,44 @@ def wait_kernel_idle(page, timeout_s: float) -> None:
     )
 
 
+def wait_kernel_connected(page, timeout_s: float) -> None:
+    """Wait until the toolbar names the Python kernel and the kernel is idle.
+
+    On a loaded machine the execution indicator can read idle before any kernel is
+    connected; Run All then asks the learner to select a kernel and runs nothing.
+    """
+    page.wait_for_function(
+        """() => {
+            const name = document.querySelector('.jp-Toolbar-kernelName');
+            const state = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            return name && /Python/.test(name.textContent)
+                && state && state.getAttribute('data-status') === 'idle';
+        }""",
+        timeout=timeout_s * 1000,
+    )
+
+
+def accept_kernel_dialog(page, wait_s: float = 3) -> bool:
+    """If JupyterLab asks which kernel to use, take the one it offers; say if it asked."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(timeout=wait_s * 1000)
+    except Exception:  # no dialog: nothing to do
+        return False
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    dialog.wait_for(state="detached", timeout=30_000)
+    return True
+
+
 def run_all_cells(page) -> None:
     """Run > Run All Cells, as a learner would from the menu bar."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    for _attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        if not accept_kernel_dialog(page):
+            return
+        wait_kernel_connected(page, 90)  # the kernel asked for was not ready: try again
+    raise AssertionError("JupyterLab kept asking for a kernel")
 
 
 def test_process_explorer_redraws_in_jupyterlab(lab, request):
@@ -179,7 +213,8 @@ def test_process_explorer_redraws_in_jupyterlab(lab, request):
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}",
                       wait_until="domcontentloaded", timeout=90_000)
             page.locator(".jp-Notebook").first.wait_for(timeout=90_000)
-            wait_kernel_idle(page, 90)  # the kernel has started
+            accept_kernel_dialog(page, wait_s=1)
+            wait_kernel_connected(page, 90)  # the kernel has started and is connected
             run_all_cells(page)
 
             image = page.locator("img.widget-image").first
