@@ -20,6 +20,19 @@ from helpers.timing import Scaling, Timing, measure
 from helpers.workers import cpu_task, default_cpu_size
 
 
+def _controls(
+    max_processes: int, button: str
+) -> tuple[widgets.IntSlider, widgets.Button, widgets.HTML, widgets.Image]:
+    """The parts every explorer has: a processes slider (starting at the usable CPUs), a
+    button, a status line and the chart's image."""
+    slider = widgets.IntSlider(
+        value=min(usable_cpus(), max_processes), min=1, max=max_processes,
+        description="processes", continuous_update=False,
+    )
+    run_button = widgets.Button(description=button, button_style="primary", icon="play")
+    return slider, run_button, widgets.HTML(), widgets.Image(format="png")
+
+
 class ProcessExplorer:
     """Run the same job with a chosen number of processes and chart time and speedup.
 
@@ -45,13 +58,7 @@ class ProcessExplorer:
         if not self.items:
             raise ValueError("items must hold at least one task")
 
-        self.slider = widgets.IntSlider(
-            value=min(usable, self.max_processes), min=1, max=self.max_processes,
-            description="processes", continuous_update=False,
-        )
-        self.button = widgets.Button(description="Run", button_style="primary", icon="play")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.slider, self.button, self.status, self.image = _controls(self.max_processes, "Run")
         self.button.on_click(lambda _button: self.run())
         self.widget = widgets.VBox([widgets.HBox([self.slider, self.button]),
                                     self.status, self.image])
@@ -240,13 +247,8 @@ class SpeedupPredictor:
             options=[(f"{s:,} iterations", s) for s in self.sizes],
             value=self.sizes[len(self.sizes) // 2], description="task size",
         )
-        self.slider = widgets.IntSlider(
-            value=min(usable, self.max_processes), min=1, max=self.max_processes,
-            description="processes", continuous_update=False,
-        )
-        self.button = widgets.Button(description="Measure", button_style="primary", icon="play")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.slider, self.button, self.status, self.image = _controls(self.max_processes,
+                                                                      "Measure")
         self.button.on_click(lambda _button: self.run())
         self.size.observe(lambda _change: self.show_prediction(), names="value")
         self.slider.observe(lambda _change: self.show_prediction(), names="value")
