@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-from helpers.parallel import check_workers
+from helpers.parallel import check_seconds, check_workers
 from helpers.system import get_context
 
 #: Seconds :func:`bounded_executor` waits, on leaving the ``with`` block, for tasks still running.
@@ -42,12 +42,6 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_GRACE = 2.0
 #: Seconds to wait for a killed process to be gone (SIGKILL cannot be ignored).
 KILL_WAIT = 5.0
-
-
-def _check_seconds(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(value)
 
 
 def _check_executor(executor: object) -> ProcessPoolExecutor:
@@ -114,7 +108,7 @@ def shutdown_now(executor: ProcessPoolExecutor, grace: float = DEFAULT_GRACE) ->
     shut down (it then returns ``[]``).
     """
     _check_executor(executor)
-    grace = _check_seconds(grace, "grace")
+    grace = check_seconds(grace, "grace")
     processes = getattr(executor, "_processes", None)
     closing = _shutdown_in_background(executor, cancel_futures=True)
     codes = _stop(processes, grace)
@@ -143,8 +137,8 @@ def bounded_executor(
     error, the workers are stopped at once and the error goes on to you.
     """
     check_workers(max_workers, "max_workers")
-    timeout = _check_seconds(timeout, "timeout")
-    grace = _check_seconds(grace, "grace")
+    timeout = check_seconds(timeout, "timeout")
+    grace = check_seconds(grace, "grace")
     if method is not None and "mp_context" in executor_options:
         raise ValueError("give either method= or mp_context=, not both")
     executor_options.setdefault("mp_context", get_context(method))

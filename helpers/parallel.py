@@ -44,6 +44,13 @@ def check_workers(n: object, name: str = "processes") -> int:
     return n
 
 
+def check_seconds(value: object, name: str = "timeout") -> float:
+    """Return ``value`` as a float if it is a positive number of seconds, else raise an error."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
 def _defined_in_main(obj: object) -> str | None:
     """Return the name of what in ``obj`` lives in ``__main__``, or None."""
     if isinstance(obj, functools.partial):

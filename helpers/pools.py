@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import TimeoutError as PoolTimeout
 
-from helpers.parallel import DEFAULT_TIMEOUT, check_sendable, check_workers, run
+from helpers.parallel import DEFAULT_TIMEOUT, check_seconds, check_sendable, check_workers, run
 from helpers.system import get_context, start_method, usable_cpus
 from helpers.timing import Timing, measure
 from helpers.workers import default_cpu_size
@@ -72,8 +72,7 @@ def results_within(results: Iterable, timeout: float = DEFAULT_TIMEOUT) -> Itera
     instead, and a generator cannot wait with a timeout: that is refused with a TypeError.
     Keep ``chunksize=1`` here, or use ``pool.map_async(f, items, chunksize=c).get(timeout)``.
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    timeout = check_seconds(timeout, "timeout")
     if inspect.isgenerator(results):
         raise TypeError(
             "results_within got a generator, which cannot wait with a timeout. pool.imap and "

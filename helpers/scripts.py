@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from helpers.parallel import check_seconds
+
 #: Seconds a script may run before it and every process it started are stopped.
 DEFAULT_TIMEOUT = 60.0
 #: Seconds to wait for the output of a killed script.
@@ -27,12 +29,6 @@ KILL_WAIT = 5.0
 
 # A line that names an exception at the end of a traceback: "RuntimeError: ...".
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b:?")
-
-
-def _check_seconds(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(value)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -60,7 +56,7 @@ def run_script(
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("text must be the script's Python code, a non-empty string")
-    timeout = _check_seconds(timeout, "timeout")
+    timeout = check_seconds(timeout, "timeout")
     if not isinstance(name, str) or not name.endswith(".py") or Path(name).name != name:
         raise ValueError(f"name must be a file name ending in .py, such as 'demo.py', not {name!r}")
     group = {"start_new_session": True} if os.name == "posix" else {

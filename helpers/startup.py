@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from helpers.parallel import check_workers
+from helpers.parallel import check_seconds, check_workers
 from helpers.plots import CourseFigure, figure_png
 from helpers.system import START_METHODS, get_context, start_method
 from helpers.timing import Timing, measure
@@ -36,12 +36,6 @@ from helpers.workers import do_nothing, try_lock
 DEFAULT_TIMEOUT = 30.0
 #: One colour per start method in every chart.
 METHOD_COLORS = {"fork": "tab:blue", "spawn": "tab:orange", "forkserver": "tab:green"}
-
-
-def _check_seconds(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(value)
 
 
 def available_methods() -> tuple[str, ...]:
@@ -64,7 +58,7 @@ def start_and_join(
     seconds is killed and a RuntimeError says so; so is one that fails.
     """
     check_workers(processes)
-    timeout = _check_seconds(timeout, "timeout")
+    timeout = check_seconds(timeout, "timeout")
     ctx = get_context(method)
     begin = time.perf_counter()
     children = [ctx.Process(target=do_nothing, name=f"start-up-{i}") for i in range(processes)]
@@ -286,7 +280,7 @@ def fork_while_locked(hold: float = 1.5, wait: float = 0.5) -> ForkLockResult:
     parent gets the lock as soon as its thread lets go.
     """
     _require_fork()
-    hold, wait = _check_seconds(hold, "hold"), _check_seconds(wait, "wait")
+    hold, wait = check_seconds(hold, "hold"), check_seconds(wait, "wait")
     if not wait < hold:
         raise ValueError(f"wait ({wait} s) must be shorter than hold ({hold} s): the child "
                          "must give up while the lock is still held in the parent")
@@ -336,7 +330,7 @@ def fork_warnings(timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     warnings on purpose, whatever the filters say.
     """
     _require_fork()
-    timeout = _check_seconds(timeout, "timeout")
+    timeout = check_seconds(timeout, "timeout")
     ctx = get_context("fork")
     child = ctx.Process(target=do_nothing, name="forked-child")
     with warnings.catch_warnings(record=True) as caught:

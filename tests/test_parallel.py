@@ -100,3 +100,13 @@ def test_a_lambda_is_refused_with_the_reason():
 def test_a_pool_that_takes_too_long_is_stopped_with_a_clear_error():
     with pytest.raises(TimeoutError, match="did not finish within 0.3 s"):
         parallel.run(io_task, [2.0, 2.0], 2, timeout=0.3)
+
+
+@pytest.mark.parametrize("bad", [0, -1.5, float("nan"), True, "3"])
+def test_check_seconds_refuses_what_is_not_a_positive_number(bad):
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        parallel.check_seconds(bad)
+
+
+def test_check_seconds_returns_a_float():
+    assert parallel.check_seconds(2, "grace") == 2.0
