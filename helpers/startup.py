@@ -179,6 +179,8 @@ class StartupExplorer:
     ) -> None:
         import ipywidgets as widgets  # only the notebook needs widgets
 
+        from helpers.widgets import explorer_controls
+
         self.methods = tuple(methods) if methods is not None else available_methods()
         if not self.methods:
             raise ValueError("methods must name at least one start method, such as ['spawn']")
@@ -186,13 +188,8 @@ class StartupExplorer:
         self.repeats = check_workers(repeats, "repeats")
         first = start_method() if start_method() in self.methods else self.methods[0]
         self.method = widgets.Dropdown(options=self.methods, value=first, description="method")
-        self.slider = widgets.IntSlider(
-            value=min(check_workers(processes), self.max_processes), min=1,
-            max=self.max_processes, description="processes", continuous_update=False,
-        )
-        self.button = widgets.Button(description="Run", button_style="primary", icon="play")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.slider, self.button, self.status, self.image = explorer_controls(
+            self.max_processes, "Run", processes)
         self.button.on_click(lambda _button: self.run())
         self.widget = widgets.VBox(
             [widgets.HBox([self.method, self.slider, self.button]), self.status, self.image]

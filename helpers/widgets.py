@@ -20,13 +20,14 @@ from helpers.timing import Scaling, Timing, measure
 from helpers.workers import cpu_task, default_cpu_size
 
 
-def _controls(
-    max_processes: int, button: str
+def explorer_controls(
+    max_processes: int, button: str, processes: int | None = None
 ) -> tuple[widgets.IntSlider, widgets.Button, widgets.HTML, widgets.Image]:
-    """The parts every explorer has: a processes slider (starting at the usable CPUs), a
-    button, a status line and the chart's image."""
+    """The parts every explorer has: a processes slider (starting at ``processes``, by
+    default the usable CPUs), a button, a status line and the chart's image."""
+    start = usable_cpus() if processes is None else check_workers(processes)
     slider = widgets.IntSlider(
-        value=min(usable_cpus(), max_processes), min=1, max=max_processes,
+        value=min(start, max_processes), min=1, max=max_processes,
         description="processes", continuous_update=False,
     )
     run_button = widgets.Button(description=button, button_style="primary", icon="play")
@@ -58,7 +59,8 @@ class ProcessExplorer:
         if not self.items:
             raise ValueError("items must hold at least one task")
 
-        self.slider, self.button, self.status, self.image = _controls(self.max_processes, "Run")
+        self.slider, self.button, self.status, self.image = explorer_controls(
+            self.max_processes, "Run")
         self.button.on_click(lambda _button: self.run())
         self.widget = widgets.VBox([widgets.HBox([self.slider, self.button]),
                                     self.status, self.image])
@@ -247,8 +249,8 @@ class SpeedupPredictor:
             options=[(f"{s:,} iterations", s) for s in self.sizes],
             value=self.sizes[len(self.sizes) // 2], description="task size",
         )
-        self.slider, self.button, self.status, self.image = _controls(self.max_processes,
-                                                                      "Measure")
+        self.slider, self.button, self.status, self.image = explorer_controls(
+            self.max_processes, "Measure")
         self.button.on_click(lambda _button: self.run())
         self.size.observe(lambda _change: self.show_prediction(), names="value")
         self.slider.observe(lambda _change: self.show_prediction(), names="value")
