@@ -228,14 +228,17 @@ def test_stop_typical_wrong_answers_get_their_hint(capsys, stop, hint):
     assert hint in verdict(capsys)
 
 
-def test_stop_without_join_is_caught_or_lucky(capsys):
-    """Without join the exit code is usually still None; the checker must not crash."""
-    result = nb02.check_stop(no_join, limit=3)
+def test_stop_without_join_is_caught(capsys):
+    """Without join the exit code is usually still None, so the first hint is about joining.
+
+    On a loaded machine the sleeping process may die before stop() reads p.exitcode; then
+    the process that ignores terminate() still catches the answer, because it never calls
+    kill(). Either way the answer fails, with one of these hints.
+    """
+    assert not nb02.check_stop(no_join, limit=3)
     text = verdict(capsys)
-    if result:  # lucky: both processes ended before stop() returned (a loaded machine)
-        assert "Well done" in text
-    else:
-        assert "return p.exitcode after joining" in text or "wait for the end with p.join" in text
+    hints = ("return p.exitcode after joining", "wait for the end with p.join", "call p.kill()")
+    assert any(hint in text for hint in hints), text
 
 
 # --- The solutions, as the notebook loads them ------------------------------------------------
