@@ -164,7 +164,8 @@ class OverheadModel:
     ``time = startup + per_process * p + per_task * tasks + work_factor * work / min(p, cpus)``
 
     where ``work`` is the serial time of the tasks, ``seconds_per_unit * size * tasks``.
-    ``work_factor`` is 1 for perfect sharing; a little above 1 when the processes slow
+    ``work_factor`` is 1 for perfect sharing (the fit never makes it smaller, so the model
+    never predicts more speedup than CPUs); a little above 1 when the processes slow
     each other down (shared caches, memory bandwidth, another program on the machine).
     Past ``cpus`` processes, extra processes only take turns on the same CPUs.
     """
@@ -255,9 +256,16 @@ def fit_overhead(
             raise ValueError(f"bad row {(p, tasks, work, seconds)}: times must be positive")
         a.append([1.0, p, tasks, work / min(p, cpus)])
         b.append(seconds)
-    startup, per_process, per_task, factor = _nonnegative_lstsq(np.array(a), np.array(b))
-    return OverheadModel(float(startup), float(per_process), float(per_task),
-                         float(factor) if factor > 0 else 1.0, float(seconds_per_unit), cpus)
+    a, b = np.array(a), np.array(b)
+    startup, per_process, per_task, factor = _nonnegative_lstsq(a, b)
+    if factor < 1:
+        # p processes cannot do the work faster than p times one process: a factor below 1
+        # is noise (the serial timing ran slow), and would predict more speedup than CPUs.
+        # Fix the factor at 1 and fit the three overheads to what is left.
+        factor = 1.0
+        startup, per_process, per_task = _nonnegative_lstsq(a[:, :3], b - a[:, 3])
+    return OverheadModel(float(startup), float(per_process), float(per_task), float(factor),
+                         float(seconds_per_unit), cpus)
 
 
 def calibrate(

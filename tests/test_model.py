@@ -81,6 +81,21 @@ def test_overhead_fit_recovers_known_constants():
     assert fitted.predict_speedup(10**6, 2) == pytest.approx(true.predict_speedup(10**6, 2))
 
 
+def test_overhead_fit_never_predicts_more_speedup_than_cpus():
+    """A serial timing that ran slow makes the pool look better than perfect (factor < 1)."""
+    fast = OverheadModel(startup=0.01, per_process=0.005, per_task=2e-5, work_factor=0.85,
+                         seconds_per_unit=1e-7, cpus=2)
+    rows = [(p, tasks, fast.serial_time(size, tasks), fast.parallel_time(size, tasks, p))
+            for p, tasks, size in [(1, 1, 1), (2, 2, 1), (2, 64, 1), (1, 8, 250_000),
+                                   (2, 8, 250_000)]]
+    assert fast.predict_speedup(10**8, 2) > 2  # what an unconstrained fit would say
+    fitted = fit_overhead(rows, seconds_per_unit=1e-7, cpus=2)
+    assert fitted.work_factor == 1.0
+    assert min(fitted.startup, fitted.per_process, fitted.per_task) >= 0
+    assert all(fitted.predict_speedup(size, p) <= min(p, 2)
+               for size in (10, 10**4, 10**6, 10**8) for p in (1, 2, 3, 4))
+
+
 def test_overhead_model_predicts_when_parallelism_pays():
     m = OverheadModel(0.01, 0.005, 2e-5, 1.0, 1e-7, cpus=2)
     assert m.predict_speedup(100, 2) < 0.1  # tiny tasks: the pool costs more than the work
