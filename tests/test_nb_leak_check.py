@@ -52,6 +52,7 @@ def test_the_leak_check_passes_clean_notebooks_and_fails_each_kind_of_leak(
     pytester.makeini("[pytest]\n")  # not the course's settings
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    monkeypatch.setenv("LEAK_CHECK_GRACE_S", "2")  # each leak waits this long before failing
     result = pytester.runpytest_subprocess(
         "-p", "tests.nb_leak_check", "-p", "no:cacheprovider", "-v",
         "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=60",
