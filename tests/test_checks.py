@@ -86,6 +86,21 @@ def test_io_threads_measures_when_given_no_timing(capsys):
     assert "3 threads: " in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("threads", "repeats"), [(1, 1), (3, 1), (12, 3)])
+def test_io_threads_times_a_hopeless_answer_once(monkeypatch, threads, repeats):
+    import helpers.checks.nb01 as nb01
+
+    seen = []
+
+    def fake_measure(*args, repeats=3, warmup=1, **kwargs):
+        seen.append((repeats, warmup))
+        return Timing((0.01,) * repeats)
+
+    monkeypatch.setattr(nb01, "measure", fake_measure)
+    check_io_threads(threads, PAGES)
+    assert seen == [(repeats, 0 if repeats == 1 else 1)]
+
+
 @pytest.mark.parametrize(
     ("threads", "hint"),
     [(1, "in 12 rounds of waiting, so the best possible is 1.0x"),
