@@ -107,7 +107,7 @@ def lab(tmp_path):
         path.write_text(json.dumps(settings), encoding="utf-8")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_RUNTIME_DIR=str(home / "run"), IPYTHONDIR=str(home / "ipython"),
-               COURSE_SCALE=os.environ.get("COURSE_SCALE", "0.25"))
+               COURSE_SCALE=os.environ.get("COURSE_SCALE", "0.1"))
     cmd = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
