@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.connection import wait
 
 from helpers.parallel import check_seconds, check_workers
 from helpers.system import get_context
@@ -76,24 +77,45 @@ def _shutdown_in_background(executor: ProcessPoolExecutor, cancel_futures: bool)
     return thread
 
 
-def _stop(processes: dict | None, grace: float) -> list[int | None]:
-    """Terminate, then kill, every process in ``processes``; return their exit codes."""
+def _sentinel(p) -> object | None:
+    """The handle that becomes ready when ``p`` ends, or None if ``p`` was closed."""
+    try:
+        return p.sentinel
+    except ValueError:  # closed: it has ended and been cleaned up
+        return None
+
+
+def _wait_ended(workers: list, timeout: float) -> list:
+    """Wait up to ``timeout`` s for ``workers`` to end; return those still running.
+
+    It waits on each process's sentinel, which never reads the exit code: the executor's
+    own thread joins the same processes, and under forkserver the exit code can be read
+    only once (a second reader gets 255).
+    """
+    pending = {s: p for p in workers if (s := _sentinel(p)) is not None}
+    deadline = time.monotonic() + timeout
+    while pending:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        for ready in wait(list(pending), left):
+            del pending[ready]
+    return list(pending.values())
+
+
+def _stop(processes: dict | None, grace: float, closing: threading.Thread) -> list[int | None]:
+    """Terminate, then kill, every process in ``processes``; return their exit codes.
+
+    ``closing`` is the thread running the executor's own shutdown: it reaps the workers
+    and records their exit codes, which are read here only once it has ended.
+    """
     workers = list((processes or {}).values())
     for p in workers:
-        if p.is_alive():
-            p.terminate()  # SIGTERM: "please stop"
-    deadline = time.monotonic() + grace
-    for p in workers:
-        p.join(max(0.0, deadline - time.monotonic()))
-    for p in workers:
-        if p.is_alive():
-            p.kill()  # SIGKILL: no process can ignore it
-            p.join(KILL_WAIT)
-    # The executor's own thread may reap a worker at the same moment; then it, not this
-    # thread, records the exit code, a moment later.
-    deadline = time.monotonic() + KILL_WAIT
-    while any(p.exitcode is None for p in workers) and time.monotonic() < deadline:
-        time.sleep(0.01)
+        p.terminate()  # SIGTERM: "please stop" (nothing happens to one that has ended)
+    for p in _wait_ended(workers, grace):
+        p.kill()  # SIGKILL: no process can ignore it
+    _wait_ended(workers, KILL_WAIT)
+    closing.join(KILL_WAIT)
     return [p.exitcode for p in workers]
 
 
@@ -111,9 +133,7 @@ def shutdown_now(executor: ProcessPoolExecutor, grace: float = DEFAULT_GRACE) ->
     grace = check_seconds(grace, "grace")
     processes = getattr(executor, "_processes", None)
     closing = _shutdown_in_background(executor, cancel_futures=True)
-    codes = _stop(processes, grace)
-    closing.join(grace + KILL_WAIT)
-    return codes
+    return _stop(processes, grace, closing)
 
 
 @contextmanager
@@ -152,8 +172,7 @@ def bounded_executor(
     closing = _shutdown_in_background(executor, cancel_futures=False)
     closing.join(timeout)  # it ends when every task is done and the workers have ended
     if closing.is_alive():
-        codes = _stop(processes, grace)
-        closing.join(grace + KILL_WAIT)
+        codes = _stop(processes, grace, closing)
         raise TimeoutError(
             f"The executor's tasks did not finish within {timeout} s of the end of the "
             f"with block, so its {len(codes)} worker process(es) were stopped "
