@@ -224,7 +224,10 @@ def test_stop_not_a_function(capsys):
     ids=lambda x: getattr(x, "__name__", "hint"),
 )
 def test_stop_typical_wrong_answers_get_their_hint(capsys, stop, hint):
-    assert not nb02.check_stop(stop, limit=3)
+    # Only an answer that hangs meets the limit; the others keep the default, so that a
+    # slow moment on a loaded machine does not turn their hint into "waits forever".
+    limit = 3 if stop is waits_forever else 10
+    assert not nb02.check_stop(stop, limit=limit)
     assert hint in verdict(capsys)
 
 
@@ -235,7 +238,7 @@ def test_stop_without_join_is_caught(capsys):
     the process that ignores terminate() still catches the answer, because it never calls
     kill(). Either way the answer fails, with one of these hints.
     """
-    assert not nb02.check_stop(no_join, limit=3)
+    assert not nb02.check_stop(no_join)
     text = verdict(capsys)
     hints = ("return p.exitcode after joining", "wait for the end with p.join", "call p.kill()")
     assert any(hint in text for hint in hints), text
