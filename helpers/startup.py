@@ -270,8 +270,10 @@ def _require_fork() -> None:
 def fork_while_locked(hold: float = 1.5, wait: float = 0.5) -> ForkLockResult:
     """Fork a child while another thread holds a lock, and see who can take the lock.
 
-    A helper thread takes a lock and holds it for ``hold`` seconds. Meanwhile a child is
-    forked; it tries for ``wait`` seconds to take its copy of the lock. The copy is
+    A helper thread takes a lock and holds it for ``hold`` seconds (longer if the child has
+    not answered by then, so that the lock is always held while the child tries; a loaded
+    machine can be slow to fork). Meanwhile a child is forked; it tries for ``wait``
+    seconds to take its copy of the lock. The copy is
     locked, and the thread that would unlock it was not copied (fork copies only the
     thread that calls it), so without the timeout the child would wait forever. The
     parent gets the lock as soon as its thread lets go.
@@ -281,17 +283,18 @@ def fork_while_locked(hold: float = 1.5, wait: float = 0.5) -> ForkLockResult:
     if not wait < hold:
         raise ValueError(f"wait ({wait} s) must be shorter than hold ({hold} s): the child "
                          "must give up while the lock is still held in the parent")
-    lock, taken = threading.Lock(), threading.Event()
+    lock, taken, release = threading.Lock(), threading.Event(), threading.Event()
 
     def holder() -> None:
         with lock:
             taken.set()
-            time.sleep(hold)
+            release.wait(hold + 2 * DEFAULT_TIMEOUT)  # the parent sets it; bounded anyway
 
     thread = threading.Thread(target=holder, name="lock-holder", daemon=True)
     thread.start()
     if not taken.wait(DEFAULT_TIMEOUT):
         raise RuntimeError("the helper thread did not take the lock in time")
+    held_since = time.perf_counter()
     ctx = get_context("fork")
     out = ctx.Queue()
     child = ctx.Process(target=try_lock, args=(lock, wait, out), name="forked-child")
@@ -308,7 +311,9 @@ def fork_while_locked(hold: float = 1.5, wait: float = 0.5) -> ForkLockResult:
             child.kill()
             child.join(5)
         out.close()
-    parent_got = lock.acquire(timeout=hold + DEFAULT_TIMEOUT)
+        time.sleep(max(0.0, hold - (time.perf_counter() - held_since)))
+        release.set()  # the helper thread lets go
+    parent_got = lock.acquire(timeout=DEFAULT_TIMEOUT)
     if parent_got:
         lock.release()
     thread.join(DEFAULT_TIMEOUT)
