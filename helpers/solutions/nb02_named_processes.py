@@ -10,8 +10,8 @@ processes = [ctx.Process(target=named_task, args=(name, out), name=f"task-{name}
              for name in names]
 for p in processes:
     p.start()                                        # all of them run at the same time
-messages = [out.get(timeout=10) for _ in names]      # read before join: never a deadlock
+messages = [out.get(timeout=60) for _ in names]      # read before join: never a deadlock
 for p in processes:
-    p.join(timeout=10)
+    p.join(timeout=60)
 print("\n".join(messages))
 check_named_processes(processes, messages, names)
