@@ -199,6 +199,8 @@ class StartupExplorer:
 
     def run(self, method: str | None = None, processes: int | None = None) -> Timing:
         """Measure starting and joining the chosen number of processes; redraw the chart."""
+        from helpers.widgets import processes_text
+
         if method is not None:
             if method not in self.methods:
                 raise ValueError(f"method must be one of {', '.join(self.methods)}, not {method!r}")
@@ -207,16 +209,16 @@ class StartupExplorer:
             self.slider.value = check_workers(processes)
         m, n = self.method.value, self.slider.value
         self.button.disabled = True
-        self.status.value = f"Starting {n} processes with {m}..."
+        self.status.value = f"Starting {processes_text(n)} with {m}..."
         try:
             timing = measure(start_and_join, m, n, repeats=self.repeats, warmup=1,
-                             label=f"{m}, {n} processes")
+                             label=f"{m}, {processes_text(n)}")
         finally:
             self.button.disabled = False
         self.timings.setdefault(m, {})[n] = timing
         self.redraw()
         self.status.value = (
-            f"<b>{m}</b>, {n} processes: {timing.median * 1000:.0f} ms in all, "
+            f"<b>{m}</b>, {processes_text(n)}: {timing.median * 1000:.0f} ms in all, "
             f"<b>{timing.median * 1000 / n:.1f} ms</b> per process (median of {self.repeats})."
         )
         return timing

@@ -20,6 +20,11 @@ from helpers.timing import Scaling, Timing, measure
 from helpers.workers import cpu_task, default_cpu_size
 
 
+def processes_text(n: int) -> str:
+    """``"1 process"``, ``"2 processes"``: a process count in words, for status lines."""
+    return f"{n} process" if n == 1 else f"{n} processes"
+
+
 def explorer_controls(
     max_processes: int, button: str, processes: int | None = None
 ) -> tuple[widgets.IntSlider, widgets.Button, widgets.HTML, widgets.Image]:
@@ -75,7 +80,8 @@ class ProcessExplorer:
 
     def _first_runs(self, processes: list[int]) -> None:
         """Measure and draw on creation, so the chart exists even without a browser."""
-        for p in dict.fromkeys(processes):  # in order, once each
+        # Once each, in order, but the last one asked for last: the slider stays on it.
+        for p in reversed(dict.fromkeys(reversed(processes))):
             self.run(p)
 
     def run(self, processes: int | None = None) -> Timing:
@@ -84,19 +90,19 @@ class ProcessExplorer:
             self.slider.value = check_workers(processes)
         n = self.slider.value
         self.button.disabled = True
-        self.status.value = f"Running with {n} processes..."
+        self.status.value = f"Running with {processes_text(n)}..."
         try:
             if run(self.func, self.items, n) != self.expected:
                 raise AssertionError("the parallel results differ from the serial ones")
             timing = measure(run, self.func, self.items, n, repeats=self.repeats, warmup=0,
-                             label=f"{n} processes")
+                             label=processes_text(n))
         finally:
             self.button.disabled = False
         self.timings[n] = timing
         self.redraw()
         speedup = self.serial.median / timing.median
         self.status.value = (
-            f"<b>{n} processes</b>: {timing.median:.3f} s, speedup <b>{speedup:.2f}x</b> "
+            f"<b>{processes_text(n)}</b>: {timing.median:.3f} s, speedup <b>{speedup:.2f}x</b> "
             f"over the serial loop ({self.serial.median:.3f} s). "
             f"You can use {usable_cpus()} CPUs."
         )
@@ -177,7 +183,7 @@ class ChunksizeExplorer(ProcessExplorer):
             self.chunk_slider.value = chunksize
         n, c = self.slider.value, self.chunk_slider.value
         self.button.disabled = True
-        self.status.value = f"Running with {n} processes, chunksize {c}..."
+        self.status.value = f"Running with {processes_text(n)}, chunksize {c}..."
         try:  # the loop and the pool take turns, so that both meet the same load
             sweep = chunksize_sweep(self.func, self.items, [c], processes=n,
                                     repeats=self.repeats, interleave=True)
@@ -191,7 +197,7 @@ class ChunksizeExplorer(ProcessExplorer):
         self.redraw()
         loop = sweep.serial.median  # the loop runs of this very run
         self.status.value = (
-            f"<b>{n} process{'es' if n > 1 else ''}, chunksize {c}</b> "
+            f"<b>{processes_text(n)}, chunksize {c}</b> "
             f"({number_of_chunks(len(self.items), c)} "
             f"messages): {timing.median:.4f} s, <b>{loop / timing.median:.2f}x</b> the speed "
             f"of the plain loop, timed in turns with it ({loop:.4f} s). "
@@ -270,7 +276,7 @@ class SpeedupPredictor:
         """Write the prediction for the current choice, before anything is measured."""
         size, n = self.size.value, self.slider.value
         self.status.value = (
-            f"Model: {self.tasks} tasks of {size:,} iterations on {n} processes: "
+            f"Model: {self.tasks} tasks of {size:,} iterations on {processes_text(n)}: "
             f"predicted speedup <b>{self.predict():.2f}x</b>. Press Measure to check."
         )
 
@@ -286,7 +292,7 @@ class SpeedupPredictor:
         predicted = self.predict()
         items = [size] * self.tasks
         self.button.disabled = True
-        self.status.value = f"Predicted {predicted:.2f}x. Measuring with {n} processes..."
+        self.status.value = f"Predicted {predicted:.2f}x. Measuring with {processes_text(n)}..."
         serial_times, pool_times = [], []
         try:  # loop and pool take turns, so that a burst of load falls on both alike
             for _ in range(self.repeats):
@@ -296,13 +302,13 @@ class SpeedupPredictor:
         finally:
             self.button.disabled = False
         self._serial[size] = Timing(tuple(serial_times), "serial")
-        pooled = Timing(tuple(pool_times), f"{n} processes")
+        pooled = Timing(tuple(pool_times), processes_text(n))
         measured = self._serial[size].median / pooled.median
         self.points[(size, n)] = (predicted, measured)
         self.redraw()
         error = (predicted - measured) / measured
         self.status.value = (
-            f"<b>{self.tasks} tasks of {size:,} iterations, {n} processes</b>: predicted "
+            f"<b>{self.tasks} tasks of {size:,} iterations, {processes_text(n)}</b>: predicted "
             f"{predicted:.2f}x, measured <b>{measured:.2f}x</b> (model off by {error:+.0%}). "
             + ("The pool pays." if measured > 1 else "The loop wins: the pool costs more "
                "than it saves.")

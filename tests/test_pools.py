@@ -16,7 +16,7 @@ from helpers.pools import (
 )
 from helpers.system import get_context
 from helpers.timing import Timing
-from helpers.widgets import ChunksizeExplorer
+from helpers.widgets import ChunksizeExplorer, processes_text
 from helpers.workers import cpu_task, io_task, reciprocal, result_or_error, square
 
 TINY = [50] * 200
@@ -242,7 +242,7 @@ def test_chunksize_explorer_draws_on_creation_and_a_click_changes_the_chart():
     assert first_image.startswith(b"\x89PNG")
     n = explorer.slider.value
     assert [s.chunksizes for s in explorer.sweeps] == [(1,)]
-    assert f"<b>{n} processes, chunksize 1</b>" in explorer.status.value
+    assert f"<b>{processes_text(n)}, chunksize 1</b>" in explorer.status.value
     loops_before = len(explorer.serial.times)
     explorer.chunk_slider.value = 100
     explorer.button.click()

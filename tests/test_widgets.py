@@ -24,6 +24,14 @@ def test_explorer_measures_the_initial_counts_asked_for():
         ProcessExplorer(cpu_task, SMALL, max_processes=2, repeats=1, initial=[0])
 
 
+def test_explorer_leaves_the_slider_on_the_last_count_asked_for():
+    """With 1 usable CPU the first runs are 1, 2 x 1 and 1: the slider must end on 1."""
+    explorer = ProcessExplorer(cpu_task, SMALL, max_processes=3, repeats=1, initial=[1, 3, 1])
+    assert list(explorer.timings) == [3, 1]  # each count measured once
+    assert explorer.slider.value == 1
+    assert "<b>1 process</b>" in explorer.status.value
+
+
 def test_clicking_run_measures_the_slider_value_and_redraws():
     explorer = ProcessExplorer(cpu_task, SMALL, max_processes=2, repeats=1, initial=[1])
     first_image, first_status = bytes(explorer.image.value), explorer.status.value
