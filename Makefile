@@ -45,7 +45,13 @@ else
 endif
 # Task sizes in the matrix (COURSE_SCALE): it checks that everything runs, not timings.
 MATRIX_SCALE ?= 0.1
-MATRIX_CELLS := $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m)))
+# Binder gives 1 CPU. One more cell runs Binder's Python (environment.yml) pinned to one CPU
+# (taskset; where there is none, LOKY_MAX_CPU_COUNT=1 only makes usable_cpus() say 1), with
+# the platform's default start method.
+ONE_CPU_PYTHON ?= 3.12
+ONE_CPU := $(or $(shell taskset -c 0 true 2>/dev/null && echo taskset -c 0),env LOKY_MAX_CPU_COUNT=1)
+MATRIX_CELLS := $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m))) \
+  $(if $(ONE_CPU_PYTHON),matrix-$(ONE_CPU_PYTHON)-one_cpu)
 # The interpreter for Python 3.X: $PYTHON3X if set, else pyenv's 3.X, else python3.X on PATH.
 find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
   $(shell d=$$(pyenv prefix $(1) 2>/dev/null) && test -x "$$d/bin/python$(1)" && echo "$$d/bin/python$(1)"),\
@@ -118,7 +124,7 @@ test-matrix:
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory matrix-venvs && \
 	$(MAKE) --no-print-directory -j$(MATRIX_JOBS) -k $(MATRIX_CELLS) || status=$$?; \
-	echo "== matrix: $(MATRIX_PYTHONS) x $(MATRIX_METHODS), COURSE_SCALE=$(MATRIX_SCALE), $(MATRIX_JOBS) at once$(if $(IN_CELL), with a private /dev/shm each), $$(( $$(date +%s) - start )) s"; \
+	echo "== matrix: $(MATRIX_PYTHONS) x $(MATRIX_METHODS)$(if $(ONE_CPU_PYTHON), and $(ONE_CPU_PYTHON) on one CPU), COURSE_SCALE=$(MATRIX_SCALE), $(MATRIX_JOBS) at once$(if $(IN_CELL), with a private /dev/shm each), $$(( $$(date +%s) - start )) s"; \
 	cat test-artifacts/matrix/*.result; exit $$status
 
 .venv-%/.installed: requirements.txt requirements-test.txt pyproject.toml
@@ -129,14 +135,17 @@ test-matrix:
 	@touch $@
 
 # Make the venvs one after the other (pip in parallel fights over its cache), then test.
-matrix-venvs: $(foreach p,$(MATRIX_PYTHONS),.venv-$(p)/.installed)
+matrix-venvs: $(foreach p,$(sort $(MATRIX_PYTHONS) $(ONE_CPU_PYTHON)),.venv-$(p)/.installed)
 
 .SECONDEXPANSION:
 $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	@python=$(word 1,$(subst -, ,$*)); method=$(word 2,$(subst -, ,$*)); \
-	log=test-artifacts/matrix/$*.log; start=$$(date +%s); \
-	if COURSE_START_METHOD=$$method COURSE_SCALE=$(MATRIX_SCALE) \
-	   $(IN_CELL) .venv-$$python/bin/python -m pytest $(PYTEST_FLAGS) $(NBVAL) \
+	log=test-artifacts/matrix/$*.log; start=$$(date +%s); pin=; \
+	if [ $$method = one_cpu ]; then pin="$(ONE_CPU)"; method="on one CPU ($$pin)"; \
+	  export EXPECT_USABLE_CPUS=1; \
+	else export COURSE_START_METHOD=$$method; fi; \
+	if COURSE_SCALE=$(MATRIX_SCALE) \
+	   $(IN_CELL) $$pin .venv-$$python/bin/python -m pytest $(PYTEST_FLAGS) $(NBVAL) \
 	   tests --ignore=tests/browser notebooks > $$log 2>&1; then result=passed; else result=FAILED; fi; \
 	line="Python $$python $$method: $$result ($$(tail -n 1 $$log | tr -d '=' | sed 's/^ *//')) in $$(( $$(date +%s) - start )) s"; \
 	echo "$$line" | tee test-artifacts/matrix/$*.result; \
