@@ -55,12 +55,14 @@ def check_io_threads(threads: object, pages: list[float], timing: Timing | None 
         timing = measure(run, io_task, pages, threads, kind="threads",
                          repeats=1 if hopeless else 3, warmup=0 if hopeless else 1)
     speedup = serial_seconds / timing.median
-    print(f"{threads} threads: {timing.median:.2f} s, {speedup:.1f}x one page at a time")
+    them, fetch, were = (("1 thread", "fetches", "was") if threads == 1
+                         else (f"{threads} threads", "fetch", "were"))
+    print(f"{them}: {timing.median:.2f} s, {speedup:.1f}x one page at a time")
     if best < IO_TARGET + 1:
-        hint = (f"{threads} threads fetch {len(pages)} pages in {rounds} rounds of waiting, "
+        hint = (f"{them} {fetch} {len(pages)} pages in {rounds} rounds of waiting, "
                 f"so the best possible is {best:.1f}x, before any overhead. Use more threads.")
     else:
         hint = "enough threads, but the machine was slow this time: run the cell again."
     return report(title, [(speedup >= IO_TARGET,
-                           f"{threads} threads were {speedup:.1f}x faster than one at a time",
+                           f"{them} {were} {speedup:.1f}x faster than one at a time",
                            hint)])
