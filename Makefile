@@ -50,6 +50,8 @@ MATRIX_SCALE ?= 0.1
 # the platform's default start method.
 ONE_CPU_PYTHON ?= 3.12
 ONE_CPU := $(or $(shell taskset -c 0 true 2>/dev/null && echo taskset -c 0),env LOKY_MAX_CPU_COUNT=1)
+# The one-CPU cell first checks that the pinning works: usable_cpus() must say 1.
+CHECK_ONE_CPU := from helpers.system import usable_cpus as u; n = u(); assert n == 1, f\"usable_cpus() is {n}, not 1\"; print(\"usable CPUs: 1\")
 MATRIX_CELLS := $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m))) \
   $(if $(ONE_CPU_PYTHON),matrix-$(ONE_CPU_PYTHON)-one_cpu)
 # The interpreter for Python 3.X: $PYTHON3X if set, else pyenv's 3.X, else python3.X on PATH.
@@ -140,13 +142,13 @@ matrix-venvs: $(foreach p,$(sort $(MATRIX_PYTHONS) $(ONE_CPU_PYTHON)),.venv-$(p)
 .SECONDEXPANSION:
 $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	@python=$(word 1,$(subst -, ,$*)); method=$(word 2,$(subst -, ,$*)); \
-	log=test-artifacts/matrix/$*.log; start=$$(date +%s); pin=; \
+	log=test-artifacts/matrix/$*.log; : > $$log; start=$$(date +%s); pin=; \
 	if [ $$method = one_cpu ]; then pin="$(ONE_CPU)"; method="on one CPU ($$pin)"; \
-	  export EXPECT_USABLE_CPUS=1; \
 	else export COURSE_START_METHOD=$$method; fi; \
-	if COURSE_SCALE=$(MATRIX_SCALE) \
+	if { [ -z "$$pin" ] || $$pin .venv-$$python/bin/python -c "$(CHECK_ONE_CPU)" > $$log 2>&1; } && \
+	   COURSE_SCALE=$(MATRIX_SCALE) \
 	   $(IN_CELL) $$pin .venv-$$python/bin/python -m pytest $(PYTEST_FLAGS) $(NBVAL) \
-	   tests --ignore=tests/browser notebooks > $$log 2>&1; then result=passed; else result=FAILED; fi; \
+	   tests --ignore=tests/browser notebooks >> $$log 2>&1; then result=passed; else result=FAILED; fi; \
 	line="Python $$python $$method: $$result ($$(tail -n 1 $$log | tr -d '=' | sed 's/^ *//')) in $$(( $$(date +%s) - start )) s"; \
 	echo "$$line" | tee test-artifacts/matrix/$*.result; \
 	test $$result = passed || { tail -n 40 $$log; exit 1; }
