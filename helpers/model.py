@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from helpers.parallel import check_workers, run
 from helpers.workers import check_size, cpu_task
@@ -279,24 +280,21 @@ def calibrate(
     ``repeats`` runs each go to :func:`fit_overhead`.
     """
     from helpers.system import usable_cpus
-    from helpers.timing import measure
+    from helpers.timing import measure, measure_in_turns
     from helpers.workers import default_cpu_size
 
     cpus = check_workers(cpus or usable_cpus(), "cpus")
     unit_size = check_size(unit_size or default_cpu_size(), "unit_size")
-    import statistics
-
     check_workers(repeats, "repeats")
     big = max(1, unit_size // 4)
     jobs = [(1, 1, 1), (2, 2, 1), (2, 64, 1), (1, 8, big), (2, 8, big)]
-    serial_times, times = [], {job: [] for job in jobs}
     measure(cpu_task, unit_size, repeats=1)  # warm-up
-    for _ in range(repeats):  # take turns, so that a burst of load spoils no job alone
-        serial_times.append(measure(cpu_task, unit_size, repeats=1, warmup=0).median)
-        for p, tasks, size in jobs:
-            t = measure(run, cpu_task, [size] * tasks, p, method=method, repeats=1, warmup=0)
-            times[(p, tasks, size)].append(t.median)
-    per_unit = statistics.median(serial_times) / unit_size
-    rows = [(p, tasks, per_unit * size * tasks, statistics.median(times[(p, tasks, size)]))
-            for p, tasks, size in jobs]
+    # The serial timing and the pools take turns, so that a burst of load spoils no job alone.
+    serial, *pools = measure_in_turns(
+        [partial(cpu_task, unit_size)]
+        + [partial(run, cpu_task, [size] * tasks, p, method=method) for p, tasks, size in jobs],
+        repeats)
+    per_unit = serial.median / unit_size
+    rows = [(p, tasks, per_unit * size * tasks, t.median)
+            for (p, tasks, size), t in zip(jobs, pools, strict=True)]
     return fit_overhead(rows, per_unit, cpus)

@@ -23,11 +23,12 @@ import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import TimeoutError as PoolTimeout
 
 from helpers.parallel import DEFAULT_TIMEOUT, check_seconds, check_sendable, check_workers, run
 from helpers.system import get_context, start_method, usable_cpus
-from helpers.timing import Timing, measure
+from helpers.timing import Timing, measure, measure_in_turns
 from helpers.workers import default_cpu_size
 
 
@@ -282,27 +283,18 @@ def chunksize_sweep(
                 f"Pool.map did not finish within {timeout} s at chunksize {chunksize}."
             ) from None
 
-    loop_runs: list[Timing] = []
-    runs: dict[int, list[Timing]] = {c: [] for c in sizes}
     with get_context(method).Pool(processes) as pool:
         for c in sizes:  # warm-up, and a check that the pool computes what the loop does
             if timed_map(c) != expected:
                 raise AssertionError(f"at chunksize {c} the pool's results differ from the loop's")
-        for _ in range(repeats if interleave else 1):
-            if interleave:
-                loop_runs.append(measure(run, func, items, kind="serial", repeats=1, warmup=0))
-            for c in sizes:
-                runs[c].append(measure(timed_map, c, repeats=1 if interleave else repeats,
-                                       warmup=0))
-    if interleave:
-        serial = _merged(loop_runs, "loop")
-    timings = tuple(_merged(runs[c], f"chunksize {c}") for c in sizes)
+        if interleave:
+            serial, *timings = measure_in_turns(
+                [partial(run, func, items, kind="serial")] + [partial(timed_map, c) for c in sizes],
+                repeats, ["loop", *(f"chunksize {c}" for c in sizes)])
+        else:
+            timings = [measure(timed_map, c, repeats=repeats, warmup=0, label=f"chunksize {c}")
+                       for c in sizes]
     name = getattr(func, "__name__", "task")
-    return ChunksizeSweep(processes, sizes, timings, serial, len(items),
+    return ChunksizeSweep(processes, sizes, tuple(timings), serial, len(items),
                           label=f"{len(items)} tasks of {name}", work=work)
 
-
-def _merged(timings: Sequence[Timing], label: str) -> Timing:
-    """Return one Timing holding every run of ``timings``."""
-    return Timing(tuple(t for timing in timings for t in timing.times), label,
-                  tuple(t for timing in timings for t in timing.cpu_times))

@@ -20,6 +20,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from helpers.parallel import check_workers, run
 
@@ -112,6 +113,27 @@ def measure(
     return Timing(tuple(times), label, tuple(cpu_times))
 
 
+def measure_in_turns(
+    calls: Sequence[Callable[[], object]], repeats: int = 3, labels: Sequence[str] = ()
+) -> list[Timing]:
+    """Time each of ``calls`` (functions of no arguments) once per round, ``repeats`` rounds.
+
+    The calls take turns: all of them once, then all of them again. A burst of load from
+    another program then falls on every call alike instead of spoiling one of them, which
+    is fairer on a shared machine than timing one call ``repeats`` times, then the next.
+    No warm-up: run each call once before, if it needs one. Returns one Timing per call,
+    labelled with ``labels`` when given.
+    """
+    check_workers(repeats, "repeats")
+    labels = list(labels) or [""] * len(calls)
+    if len(labels) != len(calls):
+        raise ValueError(f"give one label per call: {len(labels)} for {len(calls)} calls")
+    rounds = [[measure(call, repeats=1, warmup=0) for call in calls] for _ in range(repeats)]
+    return [Timing(tuple(r[i].times[0] for r in rounds), label,
+                   tuple(r[i].cpu_times[0] for r in rounds))
+            for i, label in enumerate(labels)]
+
+
 @dataclass(frozen=True)
 class Scaling:
     """Times of one job run serially and with each number of processes."""
@@ -168,23 +190,15 @@ def scaling(
     expected = run(func, items, kind="serial")
     ok = True
     if interleave:
-        check_workers(repeats, "repeats")
+        check_workers(repeats, "repeats")  # before the warm-up, which takes a while
         measure(run, func, items, kind="serial", repeats=1, warmup=warmup)  # warm-up only
         for p in counts:
             ok = ok and run(func, items, p, chunksize=chunksize) == expected
-        rounds = []
-        for _ in range(repeats):
-            one = [measure(run, func, items, kind="serial", repeats=1, warmup=0)]
-            one += [measure(run, func, items, p, chunksize=chunksize, repeats=1, warmup=0)
-                    for p in counts]
-            rounds.append(one)
-
-        def merged(i: int, label: str) -> Timing:
-            return Timing(tuple(r[i].times[0] for r in rounds), label,
-                          tuple(r[i].cpu_times[0] for r in rounds))
-
-        return Scaling(counts, tuple(merged(i + 1, f"{p} processes")
-                                     for i, p in enumerate(counts)), merged(0, "serial"), ok)
+        serial, *timings = measure_in_turns(
+            [partial(run, func, items, kind="serial")]
+            + [partial(run, func, items, p, chunksize=chunksize) for p in counts],
+            repeats, ["serial", *(f"{p} processes" for p in counts)])
+        return Scaling(counts, tuple(timings), serial, ok)
     serial = measure(run, func, items, kind="serial", repeats=repeats, warmup=warmup,
                      label="serial")
     timings = []

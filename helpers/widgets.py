@@ -9,6 +9,7 @@ run without a browser still exercises it. Its logic lives in plain methods
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import ipywidgets as widgets
 
@@ -16,7 +17,7 @@ from helpers.parallel import check_workers, run
 from helpers.plots import chunksize_chart, figure_png, scaling_chart
 from helpers.pools import ChunksizeSweep, chunksize_sweep, long_tail_tasks, number_of_chunks
 from helpers.system import usable_cpus
-from helpers.timing import Scaling, Timing, measure
+from helpers.timing import Scaling, Timing, measure, measure_in_turns
 from helpers.workers import cpu_task, default_cpu_size
 
 
@@ -293,16 +294,12 @@ class SpeedupPredictor:
         items = [size] * self.tasks
         self.button.disabled = True
         self.status.value = f"Predicted {predicted:.2f}x. Measuring with {processes_text(n)}..."
-        serial_times, pool_times = [], []
         try:  # loop and pool take turns, so that a burst of load falls on both alike
-            for _ in range(self.repeats):
-                serial_times += measure(run, cpu_task, items, kind="serial", repeats=1,
-                                        warmup=0).times
-                pool_times += measure(run, cpu_task, items, n, repeats=1, warmup=0).times
+            self._serial[size], pooled = measure_in_turns(
+                [partial(run, cpu_task, items, kind="serial"), partial(run, cpu_task, items, n)],
+                self.repeats, ["serial", processes_text(n)])
         finally:
             self.button.disabled = False
-        self._serial[size] = Timing(tuple(serial_times), "serial")
-        pooled = Timing(tuple(pool_times), processes_text(n))
         measured = self._serial[size].median / pooled.median
         self.points[(size, n)] = (predicted, measured)
         self.redraw()

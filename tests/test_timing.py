@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.timing import Scaling, Timing, measure, scaling
+from helpers.timing import Scaling, Timing, measure, measure_in_turns, scaling
 from helpers.workers import cpu_task
 
 
@@ -44,3 +44,20 @@ def test_scaling_needs_process_counts():
         scaling(cpu_task, [10], [])
     with pytest.raises(ValueError, match="1 or more"):
         scaling(cpu_task, [10], [0])
+
+
+def test_measure_in_turns_runs_the_calls_in_rounds():
+    order = []
+    calls = [lambda: order.append("a"), lambda: order.append("b")]
+    first, second = measure_in_turns(calls, repeats=3, labels=["a", "b"])
+    assert order == ["a", "b"] * 3  # all of them once, then again: never a, a, a, b, b, b
+    assert (first.label, second.label) == ("a", "b")
+    assert len(first.times) == len(second.times) == len(first.cpu_times) == 3
+    assert measure_in_turns(calls, repeats=1)[0].label == ""
+
+
+def test_measure_in_turns_refuses_bad_input():
+    with pytest.raises(ValueError, match="one label per call"):
+        measure_in_turns([lambda: None], labels=["a", "b"])
+    with pytest.raises(ValueError, match="1 or more"):
+        measure_in_turns([lambda: None], repeats=0)
