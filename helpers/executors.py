@@ -103,13 +103,12 @@ def _wait_ended(workers: list, timeout: float) -> list:
     return list(pending.values())
 
 
-def _stop(processes: dict | None, grace: float, closing: threading.Thread) -> list[int | None]:
-    """Terminate, then kill, every process in ``processes``; return their exit codes.
+def _stop(workers: list, grace: float, closing: threading.Thread) -> list[int | None]:
+    """Terminate, then kill, every process in ``workers``; return their exit codes.
 
     ``closing`` is the thread running the executor's own shutdown: it reaps the workers
     and records their exit codes, which are read here only once it has ended.
     """
-    workers = list((processes or {}).values())
     for p in workers:
         p.terminate()  # SIGTERM: "please stop" (nothing happens to one that has ended)
     for p in _wait_ended(workers, grace):
@@ -131,9 +130,9 @@ def shutdown_now(executor: ProcessPoolExecutor, grace: float = DEFAULT_GRACE) ->
     """
     _check_executor(executor)
     grace = check_seconds(grace, "grace")
-    processes = getattr(executor, "_processes", None)
+    workers = worker_processes(executor)  # before shutdown, which forgets them
     closing = _shutdown_in_background(executor, cancel_futures=True)
-    return _stop(processes, grace, closing)
+    return _stop(workers, grace, closing)
 
 
 @contextmanager
@@ -168,11 +167,11 @@ def bounded_executor(
     except BaseException:
         shutdown_now(executor, grace)
         raise
-    processes = getattr(executor, "_processes", None)
+    workers = worker_processes(executor)  # before shutdown, which forgets them
     closing = _shutdown_in_background(executor, cancel_futures=False)
     closing.join(timeout)  # it ends when every task is done and the workers have ended
     if closing.is_alive():
-        codes = _stop(processes, grace, closing)
+        codes = _stop(workers, grace, closing)
         raise TimeoutError(
             f"The executor's tasks did not finish within {timeout} s of the end of the "
             f"with block, so its {len(codes)} worker process(es) were stopped "
