@@ -52,10 +52,11 @@ RuntimeError:"""  " "  # the real message ends this line with a space
 """)
 
 
-def gone_soon(pid: int, within: float = 10.0) -> bool:
-    """True once ``pid`` has ended (a killed process takes a moment to go), False if it lasts."""
+def soon(condition, within: float = 10.0) -> bool:
+    """Poll ``condition()`` until it is true (a killed process takes a moment to go);
+    False if it is still false after ``within`` seconds."""
     deadline = time.monotonic() + within
-    while is_running(pid):
+    while not condition():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
@@ -104,7 +105,8 @@ def test_an_error_is_returned_not_raised():
 @pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
 def test_processes_the_script_left_behind_are_killed():
     done = run_script(LEAVES_A_CHILD, timeout=30)
-    assert gone_soon(int(done.stdout))
+    pid = int(done.stdout)
+    assert soon(lambda: not is_running(pid))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
@@ -115,11 +117,8 @@ def test_a_timeout_kills_the_script_and_its_children():
     # On a loaded machine the script may not have printed the child's pid within 1 s (or
     # not even started it): look for the child by its command line as well.
     printed = re.search(r"output: '(\d+)", str(caught.value))
-    assert printed is None or gone_soon(int(printed[1]))
-    deadline = time.monotonic() + 10
-    while with_marker(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert with_marker(marker) == []
+    assert printed is None or soon(lambda: not is_running(int(printed[1])))
+    assert soon(lambda: with_marker(marker) == []), with_marker(marker)
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])
