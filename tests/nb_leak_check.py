@@ -328,7 +328,7 @@ def shm_entries() -> set[str]:
         return set()
 
 
-def shm_mapped_by(pids=None) -> dict[tuple[int, int], set[int]]:
+def shm_mapped_by() -> dict[tuple[int, int], set[int]]:
     """Return, for each /dev/shm file (device, inode) that some process maps, its pids.
 
     By inode, not by name: glibc's sem_open maps a temporary file that it then renames,
@@ -337,7 +337,7 @@ def shm_mapped_by(pids=None) -> dict[tuple[int, int], set[int]]:
     """
     mapped: dict[tuple[int, int], set[int]] = {}
     prefix = str(SHM) + "/"
-    for pid in pids if pids is not None else psutil.pids():
+    for pid in psutil.pids():
         try:
             with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
                 for line in f:
