@@ -136,3 +136,13 @@ def test_solution_nb01_io_threads_passes_its_checker(capsys, monkeypatch):
     runpy.run_path(str(SOLUTIONS / "nb01_io_threads.py"), init_globals={"pages": [0.05] * 30})
     assert seen and seen[0][2] == 30  # it measured the pages with 30 threads
     assert "Well done" in capsys.readouterr().out
+
+
+def test_guess_text_says_when_there_was_no_guess():
+    from helpers.checks import guess_text
+
+    for unfilled in (None, ..., "...", "?", "  "):
+        assert guess_text(unfilled) == "you did not guess"
+    assert guess_text(1.5, "x") == "you guessed 1.5x"
+    assert guess_text("half") == "you guessed half"
+    assert guess_text(0) == "you guessed 0"

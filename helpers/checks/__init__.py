@@ -53,3 +53,17 @@ def report(title: str, checks: Sequence[tuple[bool, str, str]]) -> Verdict:
 
 def _is_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def guess_text(guess: object, unit: str = "") -> str:
+    """Say what the learner predicted, for a cell that reads a prediction back.
+
+    ``None``, ``...`` and ``"..."``/``"?"`` (a guess left as the starter had it) give
+    ``"you did not guess"``; anything else gives ``"you guessed <guess><unit>"``::
+
+        print(f"measured {speedup:.2f}x ({guess_text(my_guess, 'x')})")
+    """
+    if guess is None or guess is Ellipsis or (isinstance(guess, str) and guess.strip() in
+                                               ("", "...", "?")):
+        return "you did not guess"
+    return f"you guessed {guess}{unit}"
