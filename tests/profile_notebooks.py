@@ -32,8 +32,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -141,14 +143,20 @@ def _first_line(source: str) -> str:
     return (lines[0][:60] + ("..." if len(lines[0]) > 60 else "")) if lines else ""
 
 
-def profile_notebook(path: Path, cell_timeout: float = 600, interval: float = 0.1) -> Profile:
-    """Run ``path`` top to bottom in a fresh kernel and measure it (see the module docstring)."""
+def profile_notebook(path: Path, cell_timeout: float = 600, interval: float = 0.1,
+                     kernel_log=None) -> Profile:
+    """Run ``path`` top to bottom in a fresh kernel and measure it (see the module docstring).
+
+    ``kernel_log``, an open file, receives what the kernel and its children print to their
+    own stdout and stderr (not the cells' outputs), so that it does not cut the table.
+    """
     nb = nbformat.read(path, as_version=4)
     result = Profile(path.name)
     client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
-    with client.setup_kernel():
+    streams = {"stdout": kernel_log, "stderr": kernel_log} if kernel_log else {}
+    with client.setup_kernel(**streams):
         client.wait_for_reply(client.kc.kernel_info())
         with PeakMemory(_kernel_pid(client), interval) as memory:
             started = time.perf_counter()
@@ -159,7 +167,8 @@ def profile_notebook(path: Path, cell_timeout: float = 600, interval: float = 0.
                 try:
                     client.execute_cell(cell, index)
                 except CellExecutionError as err:
-                    result.error = f"cell {index} raised: {str(err).strip().splitlines()[-1]}"
+                    last = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()[-1]
+                    result.error = f"cell {index} raised: {last}"
                     break
                 finally:
                     result.cell_seconds[index] = time.perf_counter() - began
@@ -231,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in notebooks:
         before = set(os.listdir(path.parent))
         try:
-            prof = profile_notebook(path, args.cell_timeout, args.interval)
+            with tempfile.TemporaryFile("w+") as log:
+                prof = profile_notebook(path, args.cell_timeout, args.interval, log)
+                if prof.error:
+                    log.seek(0)
+                    prof.error += "\n" + "".join(log.readlines()[-20:])
         finally:
             removed = [] if args.keep_files else _remove_new_files(path.parent, before)
         profiles.append(prof)
@@ -239,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                    f"{prof.slowest_first_line}" if prof.slowest_cell is not None else "-")
         print(f"{prof.notebook:<{width}}  {prof.seconds:7.1f}  {slowest:<70} "
               f"{prof.peak_mb:7.0f} MB {prof.memory_kind}"
-              f" ({prof.peak_processes} processes)", flush=True)
+              f" ({prof.peak_processes} process{'' if prof.peak_processes == 1 else 'es'})",
+              flush=True)
         if prof.error:
             print(f"{'':<{width}}  stopped: {prof.error}")
         if removed:
