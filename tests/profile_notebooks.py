@@ -244,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
                 prof = profile_notebook(path, args.cell_timeout, args.interval, log)
                 if prof.error:
                     log.seek(0)
-                    prof.error += "\n" + "".join(log.readlines()[-20:])
+                    tail = "".join(log.readlines()[-20:]).rstrip()
+                    if tail:
+                        prof.error += f"\nwhat the kernel printed last:\n{tail}"
         finally:
             removed = [] if args.keep_files else _remove_new_files(path.parent, before)
         profiles.append(prof)
