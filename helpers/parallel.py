@@ -19,6 +19,7 @@ carry on in the background until their function returns.
 from __future__ import annotations
 
 import functools
+import multiprocessing.process
 import os
 import pickle
 import sys
@@ -69,8 +70,9 @@ def main_is_importable() -> bool:
     - ``python -m my_module``: imported again by its name: True;
     - ``python -m my_package`` (its ``__main__.py``), and any main module named
       ``__main__``: never imported again (it would run the program a second time): False;
-    - a notebook, IPython, the ``python`` prompt, ``python -c``: there is no file to
-      import (IPython's ``__main__`` is a module made in memory): False.
+    - a notebook, IPython, the ``python`` prompt, ``python -c``, ``python -`` (a script
+      read from stdin): there is no file to import (IPython's ``__main__`` is a module made
+      in memory; ``python -`` names its file ``<stdin>``): False.
 
     This mirrors ``multiprocessing.spawn.get_preparation_data`` and
     ``_fixup_main_from_name``/``_fixup_main_from_path`` (the same in CPython 3.11 to 3.14),
@@ -85,6 +87,10 @@ def main_is_importable() -> bool:
         return name != "__main__" and not name.endswith(".__main__")
     path = getattr(main, "__file__", None)
     if not path:  # no file: a notebook, IPython or an interactive prompt
+        return False
+    # A relative path is read from the folder Python started in, as spawn reads it.
+    started_in = getattr(multiprocessing.process, "ORIGINAL_DIR", None) or os.getcwd()
+    if not os.path.exists(os.path.join(started_in, path)):  # `python -` says "<stdin>"
         return False
     # multiprocessing never imports IPython's launch script again (it has no main guard).
     return os.path.splitext(os.path.basename(path))[0] != "ipython"

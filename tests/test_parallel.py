@@ -117,21 +117,31 @@ def _main_module(file=None, spec_name=None) -> types.ModuleType:
     return main
 
 
+SCRIPT_FILE = __file__  # any file that exists stands for a script here
+
+
 @pytest.mark.parametrize("main, importable", [
-    (_interactive_main(), False),                                    # a notebook, IPython
-    (_main_module(), False),                                         # python -c, the prompt
-    (_main_module(file="/home/me/my_script.py"), True),              # python my_script.py
+    (_interactive_main(), False),                                  # a notebook, IPython
+    (_main_module(), False),                                       # python -c, the prompt
+    (_main_module(file="<stdin>"), False),                         # python - < script.py
+    (_main_module(file=SCRIPT_FILE), True),                        # python my_script.py
     (_main_module(file="my_script.py", spec_name="my_script"), True),  # python -m my_script
     (_main_module(file="pkg/__main__.py", spec_name="pkg.__main__"), False),  # python -m pkg
-    (_main_module(file="/usr/bin/ipython"), False),                  # IPython's launcher
-])
+], ids=["notebook", "python -c", "stdin", "script", "-m module", "-m package"])
 def test_main_is_importable_follows_what_spawn_does(monkeypatch, main, importable):
     monkeypatch.setitem(sys.modules, "__main__", main)
     assert parallel.main_is_importable() is importable
 
 
+def test_ipythons_launch_script_is_never_imported_again(monkeypatch, tmp_path):
+    launcher = tmp_path / "ipython"
+    launcher.write_text("")
+    monkeypatch.setitem(sys.modules, "__main__", _main_module(file=str(launcher)))
+    assert parallel.main_is_importable() is False
+
+
 def test_a_function_in_a_scripts_main_is_accepted(monkeypatch):
-    main = _main_module(file="/home/me/my_script.py")
+    main = _main_module(file=SCRIPT_FILE)
     monkeypatch.setitem(sys.modules, "__main__", main)
     main._notebook_function = _notebook_function
     parallel.check_sendable(_notebook_function, "spawn")
@@ -161,9 +171,14 @@ def test_a_script_that_defines_its_worker_in_main_runs_under_spawn(tmp_path, met
     assert done.stdout.strip() == "[3, 6, 9]"
 
 
-def test_a_function_typed_at_python_c_is_still_refused():
-    code = SCRIPT.replace('if __name__ == "__main__":', "if True:")
-    done = subprocess.run([sys.executable, "-c", code, "spawn"], capture_output=True,
+@pytest.mark.parametrize("how", ["-c", "stdin"])
+def test_a_function_of_python_c_or_stdin_is_still_refused(how):
+    """No file for the child to import: Pool.map would wait forever, so it is refused."""
+    if how == "-c":
+        args, stdin = ["-c", SCRIPT, "spawn"], None
+    else:
+        args, stdin = ["-", "spawn"], SCRIPT
+    done = subprocess.run([sys.executable, *args], input=stdin, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode != 0 and "NotInModuleError" in done.stderr
     assert "triple is defined in this notebook" in done.stderr.replace("\n", " ")
