@@ -118,16 +118,18 @@ def _wait_ended(workers: list, timeout: float) -> list:
 
 
 def _kill(executor: ProcessPoolExecutor, workers: list) -> None:
-    """Kill (SIGKILL) the ``workers`` of ``executor`` that are still running.
+    """Kill (SIGKILL: no process can ignore it) the ``workers`` that are still running.
 
-    Python 3.14 has ``executor.kill_workers()`` for this; before, each is killed in turn.
+    Python 3.14 has ``executor.kill_workers()`` for this. It reaches only the workers the
+    executor still lists (none once a shutdown has finished), so any worker still running
+    a moment later is killed in turn, as before 3.14.
     """
     kill_workers = getattr(executor, "kill_workers", None)  # Python 3.14 and later
     if kill_workers is not None:
         kill_workers()
-    else:
-        for p in workers:
-            p.kill()  # SIGKILL: no process can ignore it
+        workers = _wait_ended(workers, 0.5)
+    for p in workers:
+        p.kill()
 
 
 def _stop(executor: ProcessPoolExecutor, workers: list, grace: float,
@@ -145,8 +147,9 @@ def _stop(executor: ProcessPoolExecutor, workers: list, grace: float,
     """
     for p in workers:
         p.terminate()  # SIGTERM: "please stop" (nothing happens to one that has ended)
-    if _wait_ended(workers, grace):
-        _kill(executor, workers)
+    survivors = _wait_ended(workers, grace)
+    if survivors:
+        _kill(executor, survivors)
     _wait_ended(workers, KILL_WAIT)
     closing.join(KILL_WAIT)
     return [p.exitcode for p in workers]

@@ -143,6 +143,7 @@ class _Executor314(ProcessPoolExecutor):
 
 
 def test_shutdown_now_uses_kill_workers_where_the_executor_has_it():
+    _Executor314.killed = 0
     executor = _Executor314(1, mp_context=get_context())
     manager = get_context().Manager()
     try:
