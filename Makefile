@@ -4,6 +4,8 @@
 #                     (with leak checks), the browser test; with CI set, also the matrix
 #   make test-matrix  every notebook and unit test under fork, spawn and forkserver, on
 #                     Python 3.11, 3.12 and 3.13, each Python in its own .venv-3.X
+#   make profile      what a learner waits for: each notebook run as Run All would, at the
+#                     learner's size; its seconds, slowest cell and peak memory (not a test)
 # Choose the Python with `make lab PYTHON=python3.12`.
 
 PYTHON ?= python3
@@ -60,7 +62,7 @@ find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
   $(shell python$(1) -c pass 2>/dev/null && command -v python$(1))))
 
 
-.PHONY: bench
+.PHONY: bench profile
 .PHONY: setup setup-test lab test lint unit notebooks browser unit-and-browser browser-deps strip clean \
         test-matrix matrix-venvs $(MATRIX_CELLS)
 
@@ -83,6 +85,16 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 # The instructor's pre-flight check of this machine (see the README).
 bench: setup
 	$(PY) -m helpers.bench
+
+# Every notebook of notebooks/ (or PROFILE_NOTEBOOKS=...) top to bottom in a fresh kernel at
+# the learner's size (PROFILE_SCALE, default 1), as Run All runs it: prints each one's
+# seconds, slowest cell and peak memory (PSS) of the kernel and its children. Not part of
+# `make test`: it measures, it asserts nothing. Options: PROFILE_FLAGS="--json profile.json".
+PROFILE_SCALE ?= 1
+PROFILE_NOTEBOOKS ?=
+PROFILE_FLAGS ?=
+profile: setup
+	COURSE_SCALE=$(PROFILE_SCALE) $(PY) tests/profile_notebooks.py $(PROFILE_FLAGS) $(PROFILE_NOTEBOOKS)
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_welcome.ipynb

@@ -23,9 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import queue
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.parallel import run
@@ -83,6 +85,48 @@ def cpu_scaling(
                    interleave=True)
 
 
+@contextmanager
+def _shared_block(nbytes: int) -> Iterator:
+    """A new ``multiprocessing.shared_memory`` block of ``nbytes``, always removed at the end.
+
+    ``unlink()`` (remove the block) runs even when ``close()`` (unmap it from this process)
+    raises. ``close()`` raises ``BufferError`` while a NumPy array made with
+    ``np.frombuffer(block.buf)`` is still alive; removing the block is safe then, as the
+    memory stays mapped until the array and the block are gone.
+    """
+    from multiprocessing import shared_memory
+
+    block = shared_memory.SharedMemory(create=True, size=nbytes)
+    try:
+        yield block
+    finally:
+        try:
+            block.close()
+        finally:
+            block.unlink()
+
+
+def _stop_child(child, inbox, outbox) -> None:
+    """Ask ``child`` to stop (``None``), stop it if it does not, and close both queues.
+
+    A message the child never read (it died, or it was stopped) may stay in the queue's
+    pipe for ever, and ``join_thread()`` would wait for the queue's feeder thread to write
+    it; so once the child has ended, ``cancel_join_thread()`` says not to wait. The feeder
+    thread is a daemon: at worst it stays blocked until this Python exits.
+    """
+    if child.is_alive():
+        inbox.put(None)
+        child.join(TIMEOUT)
+    for stop in (child.terminate, child.kill):
+        if child.is_alive():
+            stop()
+            child.join(5)
+    inbox.cancel_join_thread()
+    for q in (inbox, outbox):
+        q.close()
+        q.join_thread()
+
+
 def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None = None
                   ) -> dict[str, Timing]:
     """Time handing a NumPy array of ``megabytes`` MB to a running child process.
@@ -98,10 +142,10 @@ def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None =
       block and removing the block: the cost when the data did not start there.
     - ``in-process copy``: ``array.copy()``, the floor: moving 100 MB cannot be cheaper.
 
-    Every shared-memory block is closed and unlinked, even if something fails.
+    Every shared-memory block is closed and unlinked, even if something fails. If the
+    child dies, a ``RuntimeError`` says so at once; every wait is bounded by
+    :data:`TIMEOUT`.
     """
-    from multiprocessing import shared_memory
-
     import numpy as np
 
     if not megabytes > 0:
@@ -114,34 +158,41 @@ def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None =
     child.start()
 
     def answer() -> None:
-        got = outbox.get(timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                got = outbox.get(timeout=0.1)
+                break
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"the child process that receives the arrays ended (exit code "
+                        f"{child.exitcode}) without answering") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the child did not answer within {TIMEOUT} s") from None
         if got != expected:
             raise AssertionError(f"the child saw {got}, not {expected}: the hand-off failed")
+
+    def copy_into(block) -> None:
+        # np.frombuffer, not np.ndarray(buffer=...): while this array lives, block.close()
+        # raises BufferError instead of unmapping memory the array still points to.
+        np.frombuffer(block.buf, dtype=data.dtype, count=data.size)[:] = data
 
     def via_queue() -> None:
         inbox.put(data)
         answer()
 
     def copy_in_and_share() -> None:
-        block = shared_memory.SharedMemory(create=True, size=data.nbytes)
-        try:
-            view = np.ndarray(data.shape, data.dtype, buffer=block.buf)
-            view[:] = data
-            del view
+        with _shared_block(data.nbytes) as block:
+            copy_into(block)
             inbox.put(("shm", block.name, data.shape, data.dtype.str))
             answer()
-        finally:
-            block.close()
-            block.unlink()
 
     results = {}
     try:
         results["queue (pickled)"] = measure(via_queue, repeats=repeats, label="queue (pickled)")
-        block = shared_memory.SharedMemory(create=True, size=data.nbytes)
-        try:
-            shared = np.ndarray(data.shape, data.dtype, buffer=block.buf)
-            shared[:] = data
-            del shared
+        with _shared_block(data.nbytes) as block:
+            copy_into(block)
             message = ("shm", block.name, data.shape, data.dtype.str)
 
             def via_shared_memory() -> None:
@@ -150,21 +201,11 @@ def handoff_costs(megabytes: float = 100, repeats: int = 3, method: str | None =
 
             results["shared_memory (no copy)"] = measure(
                 via_shared_memory, repeats=repeats, label="shared_memory (no copy)")
-        finally:
-            block.close()
-            block.unlink()
         results["shared_memory + copy in"] = measure(
             copy_in_and_share, repeats=repeats, label="shared_memory + copy in")
         results["in-process copy"] = measure(data.copy, repeats=repeats, label="in-process copy")
     finally:
-        inbox.put(None)
-        child.join(TIMEOUT)
-        if child.is_alive():
-            child.terminate()
-            child.join(5)
-        for q in (inbox, outbox):
-            q.close()
-            q.join_thread()
+        _stop_child(child, inbox, outbox)
     return results
 
 

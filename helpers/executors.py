@@ -21,8 +21,21 @@ Use them like this::
     with bounded_executor(2, timeout=60) as executor:
         print(executor.submit(square, 3).result(timeout=60))
 
-Python's executor does not say which processes it runs, so these functions read its
-private ``_processes`` (the same in Python 3.9 to 3.14).
+Public and private parts used (checked against CPython 3.11 to 3.13 and 3.14's source):
+
+- Python 3.14 added ``ProcessPoolExecutor.terminate_workers()`` and ``kill_workers()``.
+  Each one copies the executor's private process table, calls
+  ``shutdown(wait=False, cancel_futures=True)`` (which forgets the table and the thread
+  that manages the workers) and signals the workers still alive. They wait for nothing,
+  return nothing, and after one of them the other finds no worker left to signal. Where
+  they exist, the *kill* step here is ``kill_workers()``; elsewhere it is ``Process.kill()``
+  on each worker. The *terminate* step stays ``Process.terminate()`` on each worker:
+  ``terminate_workers()`` would make the executor forget its manager thread before this
+  module's own bounded ``shutdown(wait=True)`` has begun to wait for it (see :func:`_stop`).
+- No Python version has a public list of an executor's workers, and without it nothing
+  can wait for them to end (with a bound) or report their exit codes. So
+  :func:`worker_processes` reads the private ``_processes`` (a dict of pid to
+  ``Process``, the same in Python 3.9 to 3.14). It is the only private attribute used.
 """
 
 from __future__ import annotations
@@ -58,7 +71,8 @@ def worker_processes(executor: ProcessPoolExecutor) -> list:
     """Return the executor's worker processes (``multiprocessing`` Process objects) now.
 
     Empty before the first ``submit`` (workers start when there is work) and after
-    ``shutdown``.
+    ``shutdown``. It reads the executor's private ``_processes``: no Python version,
+    3.14 included, has a public list of an executor's workers.
     """
     return list((getattr(_check_executor(executor), "_processes", None) or {}).values())
 
@@ -103,16 +117,39 @@ def _wait_ended(workers: list, timeout: float) -> list:
     return list(pending.values())
 
 
-def _stop(workers: list, grace: float, closing: threading.Thread) -> list[int | None]:
+def _kill(executor: ProcessPoolExecutor, workers: list) -> None:
+    """Kill (SIGKILL: no process can ignore it) the ``workers`` that are still running.
+
+    Python 3.14 has ``executor.kill_workers()`` for this. It reaches only the workers the
+    executor still lists (none once a shutdown has finished), so any worker still running
+    a moment later is killed in turn, as before 3.14.
+    """
+    kill_workers = getattr(executor, "kill_workers", None)  # Python 3.14 and later
+    if kill_workers is not None:
+        kill_workers()
+        workers = _wait_ended(workers, 0.5)
+    for p in workers:
+        p.kill()
+
+
+def _stop(executor: ProcessPoolExecutor, workers: list, grace: float,
+          closing: threading.Thread) -> list[int | None]:
     """Terminate, then kill, every process in ``workers``; return their exit codes.
 
-    ``closing`` is the thread running the executor's own shutdown: it reaps the workers
-    and records their exit codes, which are read here only once it has ended.
+    ``closing`` is the thread running the executor's own ``shutdown(wait=True)``: it
+    joins the manager thread, which reaps the workers and records their exit codes, so
+    they are read here only once it has ended. (Reading an exit code while the manager
+    thread reaps the same process is a race: under ``fork`` one reader may get ``None``,
+    under ``forkserver`` ``255``.) By the time :func:`_kill` runs, ``closing`` has waited
+    ``grace`` seconds, well inside its wait, so 3.14's ``kill_workers()``, whose
+    ``shutdown(wait=False)`` clears the executor's reference to its manager thread,
+    no longer matters to it.
     """
     for p in workers:
         p.terminate()  # SIGTERM: "please stop" (nothing happens to one that has ended)
-    for p in _wait_ended(workers, grace):
-        p.kill()  # SIGKILL: no process can ignore it
+    survivors = _wait_ended(workers, grace)
+    if survivors:
+        _kill(executor, survivors)
     _wait_ended(workers, KILL_WAIT)
     closing.join(KILL_WAIT)
     return [p.exitcode for p in workers]
@@ -132,7 +169,7 @@ def shutdown_now(executor: ProcessPoolExecutor, grace: float = DEFAULT_GRACE) ->
     grace = check_seconds(grace, "grace")
     workers = worker_processes(executor)  # before shutdown, which forgets them
     closing = _shutdown_in_background(executor, cancel_futures=True)
-    return _stop(workers, grace, closing)
+    return _stop(executor, workers, grace, closing)
 
 
 @contextmanager
@@ -171,7 +208,7 @@ def bounded_executor(
     closing = _shutdown_in_background(executor, cancel_futures=False)
     closing.join(timeout)  # it ends when every task is done and the workers have ended
     if closing.is_alive():
-        codes = _stop(workers, grace, closing)
+        codes = _stop(executor, workers, grace, closing)
         raise TimeoutError(
             f"The executor's tasks did not finish within {timeout} s of the end of the "
             f"with block, so its {len(codes)} worker process(es) were stopped "

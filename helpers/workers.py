@@ -11,6 +11,7 @@ Keep this module light: every spawned child imports it.
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 #: Multiplies every default task size. Set ``COURSE_SCALE=4`` on a big machine for a
@@ -184,6 +185,12 @@ def receive_arrays(inbox, outbox) -> None:
     already holds the data (nothing is copied: this process maps the same memory). The
     answer ``float(array[-1])`` proves the array arrived whole. The block is closed here
     but never unlinked: the process that created it removes it.
+
+    The array over the block is made with ``np.frombuffer(block.buf, ...)`` and lives
+    only inside one expression. ``np.frombuffer`` keeps the block's buffer exported, so
+    ``block.close()`` under a live array raises ``BufferError``. The other common form,
+    ``np.ndarray(shape, dtype, buffer=block.buf)``, does not: ``close()`` succeeds, unmaps
+    the memory, and the next read of the array crashes the process (a segmentation fault).
     """
     import numpy as np
 
@@ -193,13 +200,15 @@ def receive_arrays(inbox, outbox) -> None:
             return
         if isinstance(message, tuple) and message and message[0] == "shm":
             _, name, shape, dtype = message
+            count = 1
+            for n in shape:
+                count *= n
             block = attach_shared_memory(name)
             try:
-                view = np.ndarray(shape, dtype=dtype, buffer=block.buf)
-                outbox.put(float(view[-1]))
-                del view  # release the buffer before closing the block
+                last = float(np.frombuffer(block.buf, dtype=dtype, count=count)[-1])
             finally:
                 block.close()
+            outbox.put(last)
         else:
             outbox.put(float(message[-1]))
 
@@ -229,17 +238,21 @@ def result_or_error(func, *args: object) -> object:
 def attach_shared_memory(name: str):
     """Open the existing shared-memory block ``name`` without taking charge of removing it.
 
-    Before Python 3.13, merely opening a block registers it with a resource tracker,
-    which may then remove it (with a "leaked shared_memory" warning) when this process
-    ends, although the creator still uses it. Python 3.13 added ``track=False`` for this;
-    on older versions the registration is skipped by hand.
+    Before Python 3.13, opening a block by name always registers it with this process's
+    resource tracker, as if this process had created it. A process with a tracker of its
+    own (one not started by the block's creator) then removes the block when it ends,
+    with a "leaked shared_memory" warning, although the creator still uses it. Python 3.13
+    added ``SharedMemory(name, track=False)``, used here where it exists. Before 3.13 there
+    is no public way to skip the registration, so the fallback replaces
+    ``multiprocessing.resource_tracker.register`` (a module function, not documented) by
+    a no-op for the time of the call and puts it back at once. That swap is seen by the
+    whole process: a block created by another thread at the same moment would not be
+    registered either.
     """
     from multiprocessing import resource_tracker, shared_memory
 
-    try:
-        return shared_memory.SharedMemory(name=name, track=False)  # Python 3.13 and later
-    except TypeError:
-        pass
+    if sys.version_info >= (3, 13):
+        return shared_memory.SharedMemory(name=name, track=False)
     register = resource_tracker.register
     resource_tracker.register = lambda *args, **kwargs: None
     try:

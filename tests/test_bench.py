@@ -4,6 +4,8 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
+from multiprocessing import shared_memory
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,47 @@ def test_runs_as_a_module_and_explains_itself():
     done = subprocess.run([sys.executable, "-m", "helpers.bench", "--array-mb", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--array-mb" in done.stderr
+
+
+DYING_CHILD = textwrap.dedent("""
+    import helpers.bench as bench
+    from helpers.workers import do_nothing
+
+    bench.receive_arrays = do_nothing  # the child ends at once and reads nothing
+    bench.TIMEOUT = 5
+    try:
+        bench.handoff_costs(megabytes=1, repeats=1)
+    except Exception as err:
+        print(type(err).__name__, err)
+""")
+
+
+def test_handoff_returns_with_a_clear_error_when_the_child_dies():
+    """1 MB waits in the queue's pipe, which nobody reads: join_thread() would wait forever."""
+    before = _segments()
+    done = subprocess.run([sys.executable, "-c", DYING_CHILD], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("RuntimeError") and "without answering" in done.stdout
+    assert _segments() - before == set()
+
+
+def test_handoff_removes_its_block_even_when_close_raises(monkeypatch):
+    """close() raises BufferError under a live view; the block must be unlinked anyway."""
+    real_close, me = shared_memory.SharedMemory.close, os.getpid()
+
+    def close_refusing_once(self):
+        if os.getpid() == me and not getattr(self, "refused", False):
+            self.refused = True
+            raise BufferError("cannot close exported pointers exist")
+        real_close(self)
+
+    monkeypatch.setattr(shared_memory.SharedMemory, "close", close_refusing_once)
+    before = _segments()
+    try:
+        with pytest.raises(BufferError):
+            handoff_costs(megabytes=1, repeats=1)
+        assert _segments() - before == set()
+    finally:
+        for name in _segments() - before:  # what the old code left behind
+            shared_memory.SharedMemory(name=name).unlink()

@@ -126,3 +126,46 @@ def test_shutdown_now_rejects_what_is_not_a_process_pool():
         executors.shutdown_now(threads)
     with pytest.raises(ValueError, match="grace"):
         executors.shutdown_now(ProcessPoolExecutor(1), grace=0)
+
+
+class _Executor314(ProcessPoolExecutor):
+    """An executor with Python 3.14's kill_workers(), written as 3.14 writes it."""
+
+    killed = 0
+
+    def kill_workers(self):
+        type(self).killed += 1
+        processes = dict(self._processes or {})
+        self.shutdown(wait=False, cancel_futures=True)
+        for p in processes.values():
+            if p.is_alive():
+                p.kill()
+
+
+def test_shutdown_now_uses_kill_workers_where_the_executor_has_it():
+    _Executor314.killed = 0
+    executor = _Executor314(1, mp_context=get_context())
+    manager = get_context().Manager()
+    try:
+        event = manager.Event()
+        future = executor.submit(stubborn_sleep, 60, event)
+        assert event.wait(30), "the worker did not start in time"
+        codes = executors.shutdown_now(executor, grace=0.5)
+    finally:
+        manager.shutdown()
+    assert _Executor314.killed == 1
+    assert codes == [-signal.SIGKILL]
+    assert isinstance(future.exception(timeout=5), BrokenProcessPool)
+    assert no_children_left()
+
+
+def test_kill_workers_is_not_called_when_terminate_was_enough():
+    _Executor314.killed = 0
+    executor = _Executor314(1, mp_context=get_context())
+    future = executor.submit(io_task, 60)
+    deadline = time.monotonic() + 30
+    while not future.running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert executors.shutdown_now(executor, grace=5) == [-signal.SIGTERM]
+    assert _Executor314.killed == 0
+    assert no_children_left()

@@ -1,7 +1,12 @@
 """helpers.parallel: same answers every way, and clear errors instead of hangs."""
 
 import functools
+import subprocess
 import sys
+import textwrap
+import threading
+import types
+from importlib.machinery import ModuleSpec
 
 import pytest
 
@@ -60,13 +65,19 @@ class _NotebookClass:
     pass
 
 
+def _interactive_main() -> types.ModuleType:
+    """A ``__main__`` like a notebook's: a module made in memory, with no file (IPython's)."""
+    return types.ModuleType("__main__", "Automatically created module for IPython")
+
+
 @pytest.fixture(autouse=True)
 def _typed_into_a_notebook(monkeypatch):
     """Make _notebook_function and _NotebookClass live in __main__, as if typed into a cell."""
-    main = sys.modules["__main__"]
+    main = _interactive_main()
+    monkeypatch.setitem(sys.modules, "__main__", main)
     for obj in (_notebook_function, _NotebookClass):
         monkeypatch.setattr(obj, "__module__", "__main__")
-        monkeypatch.setattr(main, obj.__name__, obj, raising=False)
+        setattr(main, obj.__name__, obj)
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
@@ -95,6 +106,113 @@ def test_a_notebook_function_is_fine_under_fork():
 def test_a_lambda_is_refused_with_the_reason():
     with pytest.raises(TypeError, match="not a lambda"):
         parallel.run(lambda x: x, [1], 2, method=start_method())
+
+
+def _main_module(file=None, spec_name=None) -> types.ModuleType:
+    main = types.ModuleType("__main__")
+    if file is not None:
+        main.__file__ = file
+    if spec_name is not None:
+        main.__spec__ = ModuleSpec(spec_name, None)
+    return main
+
+
+SCRIPT_FILE = __file__  # any file that exists stands for a script here
+
+
+@pytest.mark.parametrize("main, importable", [
+    (_interactive_main(), False),                                  # a notebook, IPython
+    (_main_module(), False),                                       # python -c, the prompt
+    (_main_module(file="<stdin>"), False),                         # python - < script.py
+    (_main_module(file=SCRIPT_FILE), True),                        # python my_script.py
+    (_main_module(file="my_script.py", spec_name="my_script"), True),  # python -m my_script
+    (_main_module(file="pkg/__main__.py", spec_name="pkg.__main__"), False),  # python -m pkg
+], ids=["notebook", "python -c", "stdin", "script", "-m module", "-m package"])
+def test_main_is_importable_follows_what_spawn_does(monkeypatch, main, importable):
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert parallel.main_is_importable() is importable
+
+
+def test_ipythons_launch_script_is_never_imported_again(monkeypatch, tmp_path):
+    launcher = tmp_path / "ipython"
+    launcher.write_text("")
+    monkeypatch.setitem(sys.modules, "__main__", _main_module(file=str(launcher)))
+    assert parallel.main_is_importable() is False
+
+
+def test_a_function_in_a_scripts_main_is_accepted(monkeypatch):
+    main = _main_module(file=SCRIPT_FILE)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    main._notebook_function = _notebook_function
+    parallel.check_sendable(_notebook_function, "spawn")
+    parallel.check_sendable(square, "forkserver", example=_NotebookClass())
+
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    from helpers import parallel
+
+    def triple(x):
+        return 3 * x
+
+    if __name__ == "__main__":
+        print(parallel.run(triple, [1, 2, 3], 2, method=sys.argv[1], timeout=60))
+""")
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_script_that_defines_its_worker_in_main_runs_under_spawn(tmp_path, method):
+    """A spawn or forkserver child imports the script as __mp_main__ and finds triple."""
+    script = tmp_path / "my_script.py"
+    script.write_text(SCRIPT)
+    done = subprocess.run([sys.executable, str(script), method], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[3, 6, 9]"
+
+
+@pytest.mark.parametrize("how", ["-c", "stdin"])
+def test_a_function_of_python_c_or_stdin_is_still_refused(how):
+    """No file for the child to import: Pool.map would wait forever, so it is refused."""
+    if how == "-c":
+        args, stdin = ["-c", SCRIPT, "spawn"], None
+    else:
+        args, stdin = ["-", "spawn"], SCRIPT
+    done = subprocess.run([sys.executable, *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode != 0 and "NotInModuleError" in done.stderr
+    assert "triple is defined in this notebook" in done.stderr.replace("\n", " ")
+
+
+_release = threading.Event()
+_finished = []
+
+
+def _wait_for_release(x):
+    _release.wait(30)
+    _finished.append(x)
+    return x
+
+
+def test_a_thread_timeout_returns_at_once_and_says_threads_go_on():
+    """The old `with ThreadPoolExecutor()` waited for the running threads after the timeout."""
+    _release.clear()
+    _finished.clear()
+    try:
+        with pytest.raises(TimeoutError, match="cannot be stopped"):
+            parallel.run(_wait_for_release, [1, 2, 3], 2, kind="threads", timeout=0.2)
+        assert _finished == []  # run returned while both threads were still waiting
+    finally:
+        _release.set()
+
+
+def test_threads_give_results_in_order():
+    assert parallel.run(square, range(6), 3, kind="threads") == [0, 1, 4, 9, 16, 25]
+
+
+def test_a_thread_timeout_must_be_positive():
+    with pytest.raises(ValueError, match="timeout"):
+        parallel.run(square, [1], 1, kind="threads", timeout=0)
 
 
 def test_a_pool_that_takes_too_long_is_stopped_with_a_clear_error():
