@@ -55,7 +55,8 @@ def test_named_processes_right_answer_passes(capsys):
 def test_named_processes_starter_gets_the_first_hint(capsys):
     assert not nb02.check_named_processes([], [], NAMES)
     text = verdict(capsys)
-    assert "make one Process per name" in text
+    assert "make one ctx.Process per name" in text
+    assert "args=(name, out)" not in text  # the first hint does not paste the solution
     assert "every process was started" not in text  # no praise for what was not done
 
 
@@ -205,6 +206,31 @@ def test_stop_right_answer_passes(capsys):
     namespace = runpy.run_path(str(SOLUTIONS / "nb02_stop.py"))
     assert nb02.check_stop(namespace["stop"])
     assert "Well done" in verdict(capsys)
+
+
+def closes_at_the_end(p):
+    """A right answer that ends as 02 teaches: close() releases the finished process."""
+    p.terminate()
+    p.join(timeout=1)
+    if p.is_alive():
+        p.kill()
+        p.join(timeout=10)
+    code = p.exitcode
+    p.close()
+    return code
+
+
+def test_stop_that_closes_the_process_passes(capsys):
+    """After close() the Process can no longer tell its exit code; the answer is still right.
+
+    The old checker read p.exitcode after stop() and saw None, so it said the sleeping
+    process had not ended by terminate().
+    """
+    assert nb02.check_stop(closes_at_the_end)
+    text = verdict(capsys)
+    assert "Well done" in text
+    if POSIX:
+        assert "it asks politely first" in text
 
 
 def test_stop_not_a_function(capsys):

@@ -46,9 +46,8 @@ def check_named_processes(
     checks = [
         (len(procs) == len(names) and are_processes,
          f"{len(names)} Process objects, one per name",
-         f"make one Process per name and put them in the list `processes`, for example "
-         f"`processes = [ctx.Process(target=named_task, args=(name, out)) for name in names]` "
-         f"(you have {len(procs)} item(s), names has {len(names)})."),
+         f"make one ctx.Process per name, with target=named_task, and append each to the "
+         f"list `processes` (you have {len(procs)} item(s), names has {len(names)})."),
         ("not started" not in states, "every process was started",
          "call p.start() on each process: creating a Process does not run it "
          "(and p.run() would run it here, in the notebook's own process)."),
@@ -189,12 +188,22 @@ def check_stop(stop: object, limit: float = 10.0) -> Verdict:
                                stubborn=True)
         if sys.platform != "win32":
             checks.append((
-                polite["exitcode"] == -signal.SIGTERM,
+                _exitcode_seen(polite) == -signal.SIGTERM,
                 "it asks politely first: the sleeping process ended by terminate()",
                 "call p.terminate() first and give the process a moment (join with a timeout) "
                 "to clean up; keep kill() for a process that does not stop.",
             ))
     return report(title, checks)
+
+
+def _exitcode_seen(seen: dict) -> object:
+    """The exit code the process ended with.
+
+    After ``p.close()`` (which 02 teaches as the last step) the Process object can no longer
+    say; the checker then takes the code stop() returned, which the checks before this one
+    have already compared with what they could see.
+    """
+    return seen["outcome"] if seen["closed"] else seen["exitcode"]
 
 
 def _stop_checks(
