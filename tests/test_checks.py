@@ -61,9 +61,11 @@ def test_threads_or_processes_right_answers_pass(capsys):
 
 
 def test_threads_or_processes_starter_and_wrong_answers_get_a_hint(capsys):
-    starter = dict.fromkeys(JOBS, "...")
+    starter = dict.fromkeys(JOBS, ...)
     assert not check_threads_or_processes(starter)
-    assert "write 'threads' or 'processes'" in capsys.readouterr().out
+    assert "replace the ... with 'threads' or 'processes'" in capsys.readouterr().out
+    assert not check_threads_or_processes(dict.fromkeys(JOBS, "both"))
+    assert "not 'both'" in capsys.readouterr().out
     all_processes = dict.fromkeys(JOBS, "processes")
     assert not check_threads_or_processes(all_processes)
     out = capsys.readouterr().out

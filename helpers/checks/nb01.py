@@ -51,7 +51,9 @@ def check_threads_or_processes(answers: object) -> Verdict:
     for job, (right, why) in JOBS.items():
         given = answers.get(job)
         word = given.strip().lower() if isinstance(given, str) else given
-        if word not in ("threads", "processes"):
+        if given is None or given is Ellipsis or word in ("", "..."):
+            hint = f"{job!r}: replace the ... with 'threads' or 'processes'."
+        elif word not in ("threads", "processes"):
             hint = f"{job!r}: write 'threads' or 'processes', not {given!r}."
         else:
             hint = f"{job!r}: not {word}. {HINTS.get(job, HINT)}"
