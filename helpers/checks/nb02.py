@@ -1,4 +1,5 @@
-"""Checkers for notebook 02 (processes): named processes, exit codes, stopping a process."""
+"""Checkers for notebook 02 (processes): named processes, exit codes, stopping a process, and
+the learner's own worker module run in their own processes (exercise 3)."""
 
 from __future__ import annotations
 
