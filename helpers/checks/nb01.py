@@ -22,7 +22,7 @@ JOBS = {
         "threads", "this job mostly waits for the network, and a waiting thread lets go of "
                    "the GIL: threads overlap the waits at a thread's small cost."),
     "compute the SHA-256 of 50 large files already read into memory, with hashlib": (
-        "threads", "hashlib lets go of the GIL while it hashes more than 2 KiB (its "
+        "threads", "hashlib lets go of the GIL while it hashes 2 KiB or more (its "
                    "documentation says so), so threads hash in parallel here, without the "
                    "cost of copying the files to other processes."),
     "ask a database 500 questions, one after the other, each reply taking 20 ms": (
