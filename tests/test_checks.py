@@ -1,15 +1,13 @@
 """Checkers of notebooks 00 and 01: right answers pass, typical mistakes get the right hint."""
 
-import os
 import runpy
 from pathlib import Path
 
 import pytest
 
 from helpers.checks import Verdict, report
-from helpers.checks.nb00 import check_usable_cpus
-from helpers.checks.nb01 import check_efficiency, check_io_threads
-from helpers.system import usable_cpus
+from helpers.checks.nb00 import check_server_cpus, server_usable_cpus
+from helpers.checks.nb01 import JOBS, check_io_threads, check_threads_or_processes
 from helpers.timing import Timing
 
 SOLUTIONS = Path(__file__).parent.parent / "helpers" / "solutions"
@@ -29,47 +27,59 @@ def test_verdict_is_true_when_all_pass_and_displays_nothing(capsys):
     assert "Well done" in capsys.readouterr().out
 
 
-def test_usable_cpus_right_answer_passes():
-    assert check_usable_cpus(usable_cpus())
+def test_server_cpus_right_answer_passes(capsys):
+    assert check_server_cpus(3)
+    assert "Well done" in capsys.readouterr().out
+
+
+def test_server_cpus_follow_joblibs_rule():
+    assert server_usable_cpus(64, 8, 2.5) == 3  # the quota, rounded up
+    assert server_usable_cpus(64, 2, 2.5) == 2  # the affinity
+    assert server_usable_cpus(1, 8, 2.5) == 1   # every CPU there is
+    assert server_usable_cpus(64, 8, 0.2) == 1  # never less than one
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
-    [(..., "replace the ..."), (None, "replace the ..."), ("2", "not str"),
-     (os.cpu_count() + 1, "usable CPUs")],
+    [(..., "replace the ..."), (None, "replace the ..."), ("3", "not str"),
+     (64, "os.cpu_count()"), (8, "the quota gives it less"), (2.5, "count whole CPUs"),
+     (2, "rounds a quota up, not down"), (1, "the smallest of the three")],
 )
-def test_usable_cpus_wrong_answers_get_a_hint(capsys, answer, hint):
-    assert not check_usable_cpus(answer)
-    assert hint in capsys.readouterr().out
-
-
-def test_usable_cpus_hint_names_os_cpu_count(capsys, monkeypatch):
-    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")
-    if os.cpu_count() == 1:
-        pytest.skip("needs a machine with more than one CPU")
-    assert not check_usable_cpus(os.cpu_count())
-    assert "os.cpu_count()" in capsys.readouterr().out
-
-
-SERIAL, PARALLEL = Timing((2.0, 1.6, 2.2), "serial"), Timing((1.0, 0.9, 1.5), "processes")
-
-
-def test_efficiency_right_answer_passes(capsys):
-    assert check_efficiency(2.0 / 1.0 / 2, SERIAL, PARALLEL, 2)
-    assert "100%" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [(2.0, "that is the speedup"), (0.5, "upside down"), (1.6 / 0.9 / 2, "fastest runs"),
-     ("1", "compute a number"), (0.3, "efficiency = speedup / workers")],
-)
-def test_efficiency_wrong_answers_get_the_right_hint(capsys, answer, hint):
-    assert not check_efficiency(answer, SERIAL, PARALLEL, 2)  # right: 2.0 / 1.0 / 2 = 1.0
-    assert hint in capsys.readouterr().out
+def test_server_cpus_wrong_answers_get_a_hint(capsys, answer, hint):
+    assert not check_server_cpus(answer)
+    out = capsys.readouterr().out
+    assert hint in out
+    assert "❌" in out and "3 usable CPUs" not in out  # no hint gives the answer away
 
 
 PAGES = [0.02] * 12
+
+
+def test_threads_or_processes_right_answers_pass(capsys):
+    assert check_threads_or_processes({job: right for job, (right, _) in JOBS.items()})
+    assert "Well done" in capsys.readouterr().out
+
+
+def test_threads_or_processes_starter_and_wrong_answers_get_a_hint(capsys):
+    starter = dict.fromkeys(JOBS, ...)
+    assert not check_threads_or_processes(starter)
+    assert "replace the ... with 'threads' or 'processes'" in capsys.readouterr().out
+    assert not check_threads_or_processes(dict.fromkeys(JOBS, "both"))
+    assert "not 'both'" in capsys.readouterr().out
+    all_processes = dict.fromkeys(JOBS, "processes")
+    assert not check_threads_or_processes(all_processes)
+    out = capsys.readouterr().out
+    assert "not processes" in out and "mostly wait" in out
+    hashing = next(job for job in JOBS if "hashlib" in job)
+    answers = {job: right for job, (right, _) in JOBS.items()} | {hashing: "Processes "}
+    assert not check_threads_or_processes(answers)
+    assert "C code that may let go of the GIL" in capsys.readouterr().out
+    assert not check_threads_or_processes(None)
+    assert "must be the dict" in capsys.readouterr().out
+
+
+def test_threads_or_processes_jobs_are_both_kinds():
+    assert {right for right, _ in JOBS.values()} == {"threads", "processes"}
 
 
 def test_io_threads_enough_threads_pass_when_fast_enough():
@@ -113,13 +123,12 @@ def test_io_threads_too_few_or_wrong_get_the_rounds_hint(capsys, threads, hint):
 
 
 def test_solution_nb00_passes_its_checker(capsys):
-    runpy.run_path(str(SOLUTIONS / "nb00_usable_cpus.py"))
+    runpy.run_path(str(SOLUTIONS / "nb00_server_cpus.py"))
     assert "Well done" in capsys.readouterr().out
 
 
-def test_solution_nb01_efficiency_passes_its_checker(capsys):
-    runpy.run_path(str(SOLUTIONS / "nb01_efficiency.py"), init_globals={
-        "cpu_timings": [SERIAL, Timing((1.9,)), PARALLEL], "workers": 2})
+def test_solution_nb01_threads_or_processes_passes_its_checker(capsys):
+    runpy.run_path(str(SOLUTIONS / "nb01_threads_or_processes.py"))
     assert "Well done" in capsys.readouterr().out
 
 

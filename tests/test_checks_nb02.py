@@ -1,6 +1,7 @@
 """helpers.checks.nb02 and the solutions of 02_processes: right answers pass, typical
 wrong answers get the hint that helps."""
 
+import itertools
 import runpy
 import signal
 import sys
@@ -55,7 +56,8 @@ def test_named_processes_right_answer_passes(capsys):
 def test_named_processes_starter_gets_the_first_hint(capsys):
     assert not nb02.check_named_processes([], [], NAMES)
     text = verdict(capsys)
-    assert "make one Process per name" in text
+    assert "make one ctx.Process per name" in text
+    assert "args=(name, out)" not in text  # the first hint does not paste the solution
     assert "every process was started" not in text  # no praise for what was not done
 
 
@@ -207,6 +209,31 @@ def test_stop_right_answer_passes(capsys):
     assert "Well done" in verdict(capsys)
 
 
+def closes_at_the_end(p):
+    """A right answer that ends as 02 teaches: close() releases the finished process."""
+    p.terminate()
+    p.join(timeout=1)
+    if p.is_alive():
+        p.kill()
+        p.join(timeout=10)
+    code = p.exitcode
+    p.close()
+    return code
+
+
+def test_stop_that_closes_the_process_passes(capsys):
+    """After close() the Process can no longer tell its exit code; the answer is still right.
+
+    The old checker read p.exitcode after stop() and saw None, so it said the sleeping
+    process had not ended by terminate().
+    """
+    assert nb02.check_stop(closes_at_the_end)
+    text = verdict(capsys)
+    assert "Well done" in text
+    if POSIX:
+        assert "it asks politely first" in text
+
+
 def test_stop_not_a_function(capsys):
     assert not nb02.check_stop(None)
     assert "pass your function itself" in verdict(capsys)
@@ -254,3 +281,142 @@ def test_solutions_pass_their_checker(capsys, name):
 
 def test_signal_numbers_used_in_hints_are_the_real_ones():
     assert int(signal.SIGTERM) == 15
+
+
+# --- Exercise 3: the learner's own worker module and processes -------------------------------
+
+MODULE_NUMBERS = itertools.count()
+RIGHT_WORKER = '''
+def sum_of_squares(numbers, out):
+    out.put(sum(n * n for n in numbers))
+'''
+
+
+@pytest.fixture
+def worker_module(tmp_path, monkeypatch):
+    """Write a learner's my_worker module into a temporary folder on sys.path; import it.
+
+    A spawned child gets the parent's sys.path, so it finds the module there too.
+    """
+    import importlib
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def write(text):
+        name = f"my_worker_{next(MODULE_NUMBERS)}"  # a new name: import never reuses one
+        (tmp_path / f"{name}.py").write_text(text)
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+
+    return write
+
+
+def learner_parallel(worker, args=lambda chunk, out: (chunk, out), join=True, timeout=10):
+    """The learner's sum_in_processes, right or wrong in one way."""
+    def sum_in_processes(chunks):
+        ctx = get_context()
+        out = ctx.Queue()
+        processes = [ctx.Process(target=worker, args=args(chunk, out)) for chunk in chunks]
+        for p in processes:
+            p.start()
+        totals = [out.get(timeout=timeout) for _ in processes]
+        if join:
+            for p in processes:
+                p.join(timeout=30)
+        return totals, processes
+    return sum_in_processes
+
+
+def reap(outcome):
+    """Join what a wrong answer left running, so no test leaves a child behind."""
+    import multiprocessing
+
+    for p in multiprocessing.active_children():
+        p.join(30)
+
+
+def test_my_processes_right_answer_passes(capsys, worker_module):
+    worker = worker_module(RIGHT_WORKER).sum_of_squares
+    assert nb02.check_my_processes(learner_parallel(worker), worker)
+    assert "Well done" in verdict(capsys)
+
+
+def test_my_processes_starter_says_the_worker_sends_nothing(capsys, worker_module):
+    worker = worker_module('def sum_of_squares(numbers, out):\n    ...\n').sum_of_squares
+
+    def sum_in_processes(chunks):
+        return [], []
+
+    assert not nb02.check_my_processes(sum_in_processes, worker)
+    assert "sends nothing back" in verdict(capsys)
+
+
+def test_my_processes_worker_in_the_notebook(capsys):
+    def sum_of_squares(numbers, out):
+        out.put(sum(n * n for n in numbers))
+
+    sum_of_squares.__module__ = "__main__"  # as if defined in a notebook cell
+    assert not nb02.check_my_processes(learner_parallel(sum_of_squares), sum_of_squares)
+    assert "defined in the notebook" in verdict(capsys)
+
+
+def test_my_processes_worker_prints_instead_of_sending(capsys, worker_module):
+    worker = worker_module(
+        'def sum_of_squares(numbers, out):\n    print(sum(n * n for n in numbers))\n'
+    ).sum_of_squares
+    assert not nb02.check_my_processes(learner_parallel(worker), worker)
+    assert "prints its total" in verdict(capsys)
+
+
+def test_my_processes_args_without_a_comma(capsys, worker_module):
+    worker = worker_module(RIGHT_WORKER).sum_of_squares
+    parallel = learner_parallel(worker, args=lambda chunk, out: (out))  # noqa: UP034
+    assert not nb02.check_my_processes(parallel, worker)
+    assert "(x) without a comma is just x" in verdict(capsys)
+
+
+def test_my_processes_args_in_the_wrong_shape_makes_the_children_fail(capsys, worker_module):
+    worker = worker_module(RIGHT_WORKER).sum_of_squares
+    # args=(chunk) without out: the children get 20 000 arguments and fail; get() times out
+    parallel = learner_parallel(worker, args=lambda chunk, out: (chunk), timeout=2)  # noqa: UP034
+    assert not nb02.check_my_processes(parallel, worker)
+    assert "is args a tuple" in verdict(capsys)
+    reap(None)
+
+
+def test_my_processes_missing_join(capsys, worker_module):
+    worker = worker_module(RIGHT_WORKER).sum_of_squares
+    assert not nb02.check_my_processes(learner_parallel(worker, join=False), worker)
+    assert "join each process" in verdict(capsys)
+    reap(None)
+
+
+def test_my_processes_wrong_totals(capsys, worker_module):
+    worker = worker_module(
+        'def sum_of_squares(numbers, out):\n    out.put(sum(numbers))\n').sum_of_squares
+    assert not nb02.check_my_processes(learner_parallel(worker), worker)
+    assert "the sum of n * n for n in range(10) is 285" in verdict(capsys)
+
+
+def test_my_processes_a_get_without_timeout_is_bounded(capsys, worker_module):
+    worker = worker_module(RIGHT_WORKER).sum_of_squares
+    failing = worker_module('def sum_of_squares(numbers, out):\n    raise ValueError\n')
+
+    def sum_in_processes(chunks):  # the right worker passes the first check; this one hangs
+        ctx = get_context()
+        out = ctx.Queue()
+        processes = [ctx.Process(target=failing.sum_of_squares, args=(c, out)) for c in chunks]
+        for p in processes:
+            p.start()
+        return [out.get() for _ in processes], processes
+
+    assert not nb02.check_my_processes(sum_in_processes, worker, limit=5)
+    assert "without a timeout waits forever" in verdict(capsys)
+
+
+def test_solution_my_processes_passes_its_checker(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the solution writes my_worker.py into the current folder
+    monkeypatch.syspath_prepend(str(tmp_path))
+    runpy.run_path(str(SOLUTIONS / "nb02_my_processes.py"))
+    assert "Well done" in verdict(capsys)
+    sys.modules.pop("my_worker", None)

@@ -1,10 +1,10 @@
-"""Checkers for notebook 01 (processes vs threads)."""
+"""Checkers for notebook 01 (processes vs threads): threads or processes, and the downloads."""
 
 from __future__ import annotations
 
 import math
 
-from helpers.checks import Verdict, _is_number, report
+from helpers.checks import Verdict, report
 from helpers.parallel import run
 from helpers.timing import Timing, measure
 from helpers.workers import io_task
@@ -13,28 +13,52 @@ from helpers.workers import io_task
 IO_TARGET = 5
 
 
-def check_efficiency(efficiency: object, serial: Timing, parallel: Timing, workers: int) -> Verdict:
-    """Check an efficiency: the speedup (serial / parallel medians) divided by the workers."""
-    speedup = serial.median / parallel.median
-    right = speedup / workers
+#: Exercise 1's jobs, each with the tool that fits it and why.
+JOBS = {
+    "resize 2,000 photos with a loop written in pure Python": (
+        "processes", "this job computes in Python code, and a thread running Python code holds "
+                     "the GIL: only processes put several CPUs to work on it."),
+    "download 200 web pages": (
+        "threads", "this job mostly waits for the network, and a waiting thread lets go of "
+                   "the GIL: threads overlap the waits at a thread's small cost."),
+    "compute the SHA-256 of 50 large files already read into memory, with hashlib": (
+        "threads", "hashlib lets go of the GIL while it hashes 2 KiB or more (its "
+                   "documentation says so), so threads hash in parallel here, without the "
+                   "cost of copying the files to other processes."),
+    "ask a database 500 questions, one after the other, each reply taking 20 ms": (
+        "threads", "this job waits for the database's replies: a waiting thread lets go of "
+                   "the GIL."),
+    "count the words of 100 texts already in memory, in pure Python": (
+        "processes", "counting words in Python code holds the GIL: threads would take turns."),
+}
 
-    def close(value: float) -> bool:
-        return math.isclose(efficiency, value, rel_tol=0.02)
 
-    if not _is_number(efficiency):
-        hint = "compute a number: the speedup divided by the number of processes."
-    elif close(speedup):
-        hint = f"that is the speedup; divide it by the number of processes ({workers})."
-    elif close(1 / right) or close(1 / speedup):
-        hint = "it is upside down: speedup = serial time / parallel time, then / processes."
-    elif close(serial.best / parallel.best / workers):
-        hint = "you used the fastest runs; the course reports the medians (.median)."
-    else:
-        hint = "speedup = serial.median / processes.median; efficiency = speedup / workers."
-    title = "Exercise 1: efficiency of the processes"
-    return report(title, [(_is_number(efficiency) and close(right),
-                           f"the efficiency is {right:.2f}: each process did "
-                           f"{right:.0%} of a full CPU's worth of useful work", hint)])
+HINT = "Ask: does it run Python code all the time, or does it mostly wait?"
+HINTS = {
+    "compute the SHA-256 of 50 large files already read into memory, with hashlib":
+        "It computes, but where: in Python code, or in C code that may let go of the GIL? "
+        "Read 'Why: the GIL' again, then the hashlib documentation on threads.",
+}
+
+
+def check_threads_or_processes(answers: object) -> Verdict:
+    """Exercise 1: for each job in :data:`JOBS`, "threads" or "processes"?"""
+    title = "Exercise 1: threads or processes?"
+    if not isinstance(answers, dict):
+        return report(title, [(False, "", "answers must be the dict of the starter, with "
+                                          "'threads' or 'processes' for each job.")])
+    checks = []
+    for job, (right, why) in JOBS.items():
+        given = answers.get(job)
+        word = given.strip().lower() if isinstance(given, str) else given
+        if given is None or given is Ellipsis or word in ("", "..."):
+            hint = f"{job!r}: replace the ... with 'threads' or 'processes'."
+        elif word not in ("threads", "processes"):
+            hint = f"{job!r}: write 'threads' or 'processes', not {given!r}."
+        else:
+            hint = f"{job!r}: not {word}. {HINTS.get(job, HINT)}"
+        checks.append((word == right, f"{job}: {right}, because {why}", hint))
+    return report(title, checks)
 
 
 def check_io_threads(threads: object, pages: list[float], timing: Timing | None = None) -> Verdict:

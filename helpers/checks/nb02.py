@@ -1,4 +1,5 @@
-"""Checkers for notebook 02 (processes): named processes, exit codes, stopping a process."""
+"""Checkers for notebook 02 (processes): named processes, exit codes, stopping a process, and
+the learner's own worker module run in their own processes (exercise 3)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,8 @@ def check_named_processes(
     checks = [
         (len(procs) == len(names) and are_processes,
          f"{len(names)} Process objects, one per name",
-         f"make one Process per name and put them in the list `processes`, for example "
-         f"`processes = [ctx.Process(target=named_task, args=(name, out)) for name in names]` "
-         f"(you have {len(procs)} item(s), names has {len(names)})."),
+         f"make one ctx.Process per name, with target=named_task, and append each to the "
+         f"list `processes` (you have {len(procs)} item(s), names has {len(names)})."),
         ("not started" not in states, "every process was started",
          "call p.start() on each process: creating a Process does not run it "
          "(and p.run() would run it here, in the notebook's own process)."),
@@ -189,12 +189,22 @@ def check_stop(stop: object, limit: float = 10.0) -> Verdict:
                                stubborn=True)
         if sys.platform != "win32":
             checks.append((
-                polite["exitcode"] == -signal.SIGTERM,
+                _exitcode_seen(polite) == -signal.SIGTERM,
                 "it asks politely first: the sleeping process ended by terminate()",
                 "call p.terminate() first and give the process a moment (join with a timeout) "
                 "to clean up; keep kill() for a process that does not stop.",
             ))
     return report(title, checks)
+
+
+def _exitcode_seen(seen: dict) -> object:
+    """The exit code the process ended with.
+
+    After ``p.close()`` (which 02 teaches as the last step) the Process object can no longer
+    say; the checker then takes the code stop() returned, which the checks before this one
+    have already compared with what they could see.
+    """
+    return seen["outcome"] if seen["closed"] else seen["exitcode"]
 
 
 def _stop_checks(
@@ -226,3 +236,174 @@ def _stop_checks(
          "been joined, and negative when a signal ended it."
          + (f" (stop() returned {outcome!r})" if not raised else "")),
     ]
+
+
+# --- Exercise 3: your own worker module, your own processes ---------------------------------
+
+#: The chunks exercise 3's checker hands to the learner's function.
+MY_CHUNKS = tuple(range(i * 20_000, (i + 1) * 20_000) for i in range(4))
+
+
+def _sum_of_squares(numbers: range) -> int:
+    return sum(n * n for n in numbers)
+
+
+def _try_worker(worker: Callable) -> tuple[list, str, BaseException | None]:
+    """Call ``worker(range(10), out)`` here, in the notebook's process, with a plain queue.
+
+    Return what it put in the queue, what it printed, and the error it raised (or None).
+    """
+    import contextlib
+    import io
+    import queue
+
+    out: queue.Queue = queue.Queue()
+    printed = io.StringIO()
+    error = None
+    try:
+        with contextlib.redirect_stdout(printed):
+            worker(range(10), out)
+    except Exception as err:  # report the learner's error, do not raise it
+        error = err
+    sent = []
+    while not out.empty():
+        sent.append(out.get_nowait())
+    return sent, printed.getvalue(), error
+
+
+def _worker_checks(worker: Callable) -> list[tuple[bool, str, str]]:
+    """The checks on the worker alone: in a module, and sending one right total back."""
+    name = getattr(worker, "__name__", "your worker")
+    module = getattr(worker, "__module__", None)
+    works_here = " (It happens to work under fork, which copies the notebook.)"
+    checks = [(
+        module != "__main__",
+        f"{name} lives in the module {module}, where a child can import it",
+        f"{name} is defined in the notebook. Under spawn and forkserver a child looks a "
+        "function up by its module and name, and it cannot import the notebook: put it in "
+        f"my_worker.py with %%writefile, then use my_worker.{name}."
+        + (works_here if get_context().get_start_method() == "fork" else ""),
+    )]
+    sent, printed, error = _try_worker(worker)
+    right = _sum_of_squares(range(10))
+    if error is not None:
+        hint = f"{name}(range(10), out) raised {type(error).__name__}: {error}"
+    elif not sent and printed:
+        hint = (f"{name} prints its total. A child's print may never reach the notebook, and "
+                "the parent cannot compute with printed text: send the total to the parent "
+                "through the queue it gets, with out.put(...).")
+    elif not sent:
+        hint = f"{name} sends nothing back: it must put its total in the queue `out`."
+    elif len(sent) > 1:
+        hint = f"{name} sent {len(sent)} values for one range; send one: the total."
+    else:
+        hint = (f"for range(10), {name} sent {sent[0]!r}; the sum of n * n for n in "
+                f"range(10) is {right}.")
+    checks.append((error is None and sent == [right],
+                   f"{name}(range(10), out) sends {right} through out", hint))
+    return checks
+
+
+def _call_parallel(parallel: Callable, chunks: Sequence[range], limit: float):
+    """Call ``parallel(chunks)`` in a thread; kill the children it left if it does not return.
+
+    Return (finished in time, its result or error).
+    """
+    import multiprocessing
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    in_time, outcome, _ = _call_bounded(parallel, list(chunks), limit)
+    if not in_time:  # a get() or join() without a timeout: stop the children it waits for
+        for p in multiprocessing.active_children():
+            if p.pid not in before:
+                p.kill()
+                p.join(5)
+    return in_time, outcome
+
+
+def _joined(p: BaseProcess) -> bool:
+    """Whether the parent has waited for ``p`` (join, or is_alive/exitcode after its end).
+
+    No public attribute says so without waiting for it right now, so this reads the private
+    ``_popen.returncode``, which stays None until the parent has collected the exit code.
+    """
+    if getattr(p, "_closed", False):
+        return True
+    popen = getattr(p, "_popen", None)
+    return popen is not None and getattr(popen, "returncode", None) is not None
+
+
+def _parallel_checks(outcome: object, chunks: Sequence[range],
+                     name: str) -> list[tuple[bool, str, str]]:
+    """The checks on what the learner's function returned: processes, joined, totals."""
+    import queue
+
+    if isinstance(outcome, TypeError) and "not iterable" in str(outcome):
+        return [(False, "", f"{type(outcome).__name__}: {outcome}. args must be a tuple: "
+                 "(x) without a comma is just x, and (x,) is a tuple of one.")]
+    if isinstance(outcome, queue.Empty):
+        return [(False, "", "out.get() found no total in time: a child failed or sent "
+                 "nothing. Did you start every process, and is args a tuple in the order "
+                 "of the worker's parameters?")]
+    if isinstance(outcome, Exception):
+        return [(False, "", f"your function raised {type(outcome).__name__}: {outcome}")]
+    if not (isinstance(outcome, tuple) and len(outcome) == 2):
+        return [(False, "", "end your function with `return totals, processes`.")]
+    totals, procs = outcome
+    procs = list(procs) if isinstance(procs, list | tuple) else []
+    are_processes = bool(procs) and all(isinstance(p, BaseProcess) for p in procs)
+    joined = are_processes and all(_joined(p) for p in procs)  # before anything else waits
+    started = are_processes and all(_state(p) != "not started" for p in procs)
+    codes = [p.exitcode for p in procs if _state(p) == "finished"] if started else []
+    totals = list(totals) if isinstance(totals, list | tuple) else []
+    right = sorted(_sum_of_squares(c) for c in chunks)
+    checks = [
+        (are_processes and len(procs) == len(chunks),
+         f"{len(chunks)} processes for {len(chunks)} chunks",
+         f"make one ctx.Process per chunk and keep them in `processes` (you returned "
+         f"{len(procs)} for {len(chunks)} chunks)."),
+        (started, "every process was started",
+         "call p.start() on each process: creating a Process does not run it."),
+        (joined, "you joined every process",
+         "join each process after reading the totals, p.join(timeout=10): join waits for "
+         "the end and collects the exit code, so no finished child is left as a zombie."),
+        (all(c == 0 for c in codes), "every process ended with exit code 0",
+         f"a process failed (exit codes {codes}). If its error says it got the wrong number "
+         "of arguments, check args: a tuple, args=(chunk, out)."),
+        (bool(totals), "you read the totals from the queue",
+         "read one total per process from the queue: out.get(timeout=10), once per process, "
+         "before joining."),
+        (sorted(totals) == right if all(_is_number(t) for t in totals) else False,
+         f"the totals are right: their sum is {sum(right)}",
+         f"{name} returned {len(totals)} totals for {len(chunks)} chunks; "
+         "expected one sum of squares per chunk."),
+    ]
+    first_failure = next((i for i, (ok, _, _) in enumerate(checks) if not ok), len(checks))
+    return checks[: first_failure + 1]
+
+
+def check_my_processes(parallel: object, worker: object, limit: float = 60.0) -> Verdict:
+    """Exercise 3: your worker in your module, run in processes you start and join yourself.
+
+    ``worker(numbers, out)`` must put ``sum(n * n for n in numbers)`` in the queue ``out``;
+    ``parallel(chunks)`` must start one process per chunk running ``worker``, read the
+    totals, join the processes, and return ``(totals, processes)``. The checker first calls
+    ``worker`` here, in this process, then runs ``parallel`` on 4 chunks, for at most
+    ``limit`` seconds, and looks at what it returned.
+    """
+    title = "Exercise 3: your own worker module, your own processes"
+    if not callable(parallel) or not callable(worker):
+        return report(title, [(False, "", "pass your two functions: "
+                                          "check_my_processes(sum_in_processes, "
+                                          "my_worker.sum_of_squares).")])
+    checks = _worker_checks(worker)
+    if all(ok for ok, _, _ in checks):
+        name = getattr(parallel, "__name__", "your function")
+        in_time, outcome = _call_parallel(parallel, MY_CHUNKS, limit)
+        if in_time:
+            checks += _parallel_checks(outcome, MY_CHUNKS, name)
+        else:
+            checks.append((False, "", f"{name} was still waiting after {limit:g} s: a get() "
+                           "or join() without a timeout waits forever when a child fails or "
+                           "sends nothing. Give each one a timeout, e.g. out.get(timeout=10)."))
+    return report(title, checks)
