@@ -18,7 +18,6 @@ error after a timeout instead of a hang.
 from __future__ import annotations
 
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -98,6 +97,77 @@ def pipe_capacity(reader, writer, chunk: int = 4092, settle: float = 0.3) -> int
             reader.recv_bytes()
     thread.join(TIMEOUT)
     return capacity
+
+
+def send_many(conn, letter: str, nbytes: int, count: int, barrier=None) -> None:
+    """Send ``count`` messages of ``nbytes`` copies of ``letter`` with ``conn.send_bytes``.
+
+    With a ``barrier``, wait at it first, so that several writers start together. If the
+    reader closes its end, stop quietly.
+    """
+    payload = letter.encode() * check_size(nbytes, "nbytes")
+    if barrier is not None:
+        barrier.wait(TIMEOUT)
+    try:
+        for _ in range(check_size(count, "count")):
+            conn.send_bytes(payload)
+    except BrokenPipeError:
+        pass  # the reader has stopped reading
+
+
+def two_writers(ctx=None, nbytes: int = 100_000, count: int = 20) -> dict[str, object]:
+    """Let two processes send on the *same* end of one pipe at once; say what arrived.
+
+    Each writer sends ``count`` messages of ``nbytes`` bytes, all ``a`` or all ``b``. A
+    message larger than the pipe's buffer goes in several pieces, and nothing stops the
+    other writer's pieces from landing in between. This process reads with a size limit
+    (``maxlength``), so a garbled length raises an error instead of waiting for bytes that
+    never come, and it stops at the end of the data (both writers gone) or at the first
+    error. Returns ``intact`` (messages of one letter and the right length), ``mixed``
+    (messages that hold both letters or the wrong length) and ``error`` (the text of the
+    error that stopped the reading, or None). After an error the writers are killed (a
+    forked writer holds a copy of the reading end, so it would wait for a reader forever);
+    no writer is left running.
+    """
+    ctx = ctx or get_context()
+    reader, writer = ctx.Pipe(duplex=False)
+    start_together = ctx.Barrier(2)
+    procs = [ctx.Process(target=send_many, args=(writer, letter, nbytes, count, start_together))
+             for letter in "ab"]
+    for p in procs:
+        p.start()
+    writer.close()  # the writers have their own copies: the pipe ends when both are gone
+    intact = mixed = 0
+    error = None
+    try:
+        while intact + mixed < 2 * count and reader.poll(TIMEOUT):
+            message = reader.recv_bytes(maxlength=2 * nbytes)
+            one_letter = message in (b"a" * nbytes, b"b" * nbytes)
+            intact, mixed = intact + one_letter, mixed + (not one_letter)
+    except EOFError:
+        pass  # both writers ended; whatever was left was read
+    except OSError as err:  # "bad message length": the reader lost track of the messages
+        error = f"{type(err).__name__}: {err}"
+    finally:
+        reader.close()
+        for p in procs:
+            if error is not None:
+                p.kill()  # it may wait forever on a pipe that nobody reads any more
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+                p.join(10)
+    return {"intact": intact, "mixed": mixed, "error": error, "sent": 2 * count}
+
+
+def put_then_cancel(q, nbytes: int = 1_000_000) -> None:
+    """Put a message of ``nbytes`` bytes in ``q``, then ``q.cancel_join_thread()`` and end.
+
+    The process ends at once, without waiting for the message to be written into the pipe:
+    whatever was not written yet is lost, and the queue may hold half a message.
+    """
+    q.put(b"c" * check_size(nbytes, "nbytes"))
+    q.cancel_join_thread()
 
 
 # --- producer and consumers ---------------------------------------------------------------
@@ -432,13 +502,3 @@ def measure_throughput(
             b.close()
     return Throughput(consumers, timings, counts, ctx.get_start_method())
 
-
-def drain(q, timeout: float = 1.0) -> list:
-    """Return every item still in ``q``, waiting up to ``timeout`` s for each next one."""
-    timeout = check_seconds(timeout, "timeout")
-    items = []
-    while True:
-        try:
-            items.append(q.get(timeout=timeout))
-        except queue.Empty:
-            return items

@@ -285,8 +285,8 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
 # --- Exercise 3: the right channel for each job ---------------------------------------------
 
 #: The two jobs of exercise 3: (what, message size in bytes, number of messages).
-JOBS = {"many_small": ("100,000 log lines of about 100 bytes", 100, 100_000),
-        "few_large": ("20 arrays of 10 MB", 10_000_000, 20)}
+JOBS = {"many_small": ("log lines from a worker to a collector", 100, 100_000),
+        "few_large": ("NumPy arrays from a reader to a worker", 10_000_000, 20)}
 
 
 def _job_line(result: Throughput, size: int, count: int) -> str:
@@ -311,6 +311,10 @@ def check_channel_choice(result: object, many_small: object, few_large: object) 
         at = result.nearest_size(size)
         best = result.fastest(at)
         times = _job_line(result, at, count)
+        if pick is None or pick is Ellipsis:
+            checks.append((False, "", f"set `{key}` to the name of a channel, one of "
+                           f"{result.channels}."))
+            continue
         if pick not in result.channels:
             checks.append((False, "", f"`{key}` must name one of {result.channels}, as a "
                            f"string, not {pick!r}."))
@@ -319,11 +323,12 @@ def check_channel_choice(result: object, many_small: object, few_large: object) 
         note = ("" if pick == best else
                 f" ({best} was faster, but the ranges of rounds overlap: not resolved)")
         ratio = result.per_second(best, at) / result.per_second(pick, at)
-        hint = (f"for {what}, your chart at {size_text(at)} says: {times}. {pick} is "
+        hint = (f"for {count:,} {what} ({size_text(size)} each), your chart at "
+                f"{size_text(at)} says: {times}. {pick} is "
                 f"{ratio:.1f} times slower than {best}"
                 + ("; every put and get of a Manager queue is a round trip to the manager "
                    "process." if pick == "Manager queue" else "."))
-        right = f"{what}: {pick}{note}; with your numbers: {times}"
+        right = f"{count:,} {what}: {pick}{note}; with your numbers: {times}"
         if key == "few_large" and ok:
             right += (". Better still for arrays: shared memory (notebook 05), where only a "
                       "name travels")
