@@ -237,8 +237,11 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
     thread.join(limit)
     seconds = time.perf_counter() - begin
     if thread.is_alive():
-        for p in _new_children(before):
+        stuck = _new_children(before)
+        for p in stuck:
             p.kill()  # a join() without a timeout then returns
+        for p in stuck:
+            p.join(10)
         return report(title, [(False, "", f"gather did not return within {limit:g} s: a "
                                "join() without a timeout waits for a process that cannot end "
                                "until its report is read. Read first, then join.")])
@@ -325,7 +328,7 @@ def check_channel_choice(result: object, many_small: object, few_large: object) 
         ratio = result.per_second(best, at) / result.per_second(pick, at)
         hint = (f"for {count:,} {what} ({size_text(size)} each), your chart at "
                 f"{size_text(at)} says: {times}. {pick} is "
-                f"{ratio:.1f} times slower than {best}"
+                f"{ratio:.3g} times slower than {best}"
                 + ("; every put and get of a Manager queue is a round trip to the manager "
                    "process." if pick == "Manager queue" else "."))
         right = f"{count:,} {what}: {pick}{note}; with your numbers: {times}"
