@@ -146,7 +146,14 @@ def check_pipeline(module: object, n: int = 40, consumers: int = 2, limit: float
                 + "Give every get() and join() a timeout.")
         return report(title, [(False, "", hint)])
     if "error" in seen:
-        return report(title, [(False, "", f"run_pipeline raised {seen['error']}")])
+        hint = f"run_pipeline raised {seen['error']}"
+        if seen["error"].startswith(("Empty", "_queue.Empty", "queue.Empty")):
+            hint += (". A get() waited in vain: no result came within its timeout. Do the "
+                     "consumers start (args=(inbox, outbox), with the comma) and run without "
+                     "an error, and do the numbers go in before the sentinels?")
+        elif "not iterable" in seen["error"]:
+            hint += ". args must be a tuple: args=(inbox, outbox); (inbox) alone is just inbox."
+        return report(title, [(False, "", hint)])
     if "shape" in seen:
         return report(title, [(False, "", "run_pipeline must return two lists: "
                                f"`return results, processes` (it returned a {seen['shape']}).")])
