@@ -119,7 +119,7 @@ def test_pipeline_args_without_a_comma(tmp_path, capsys):
     run = RUN.replace("args=(inbox, outbox)", "args=(inbox)")
     module = learner_module(tmp_path, "no_comma", run=run, read=1)
     assert not nb06.check_pipeline(module)
-    assert "with the comma" in verdict(capsys)
+    assert "args must be a tuple" in verdict(capsys)
 
 
 def test_pipeline_refuses_what_is_not_a_module(capsys, tmp_path):
