@@ -392,11 +392,11 @@ class ChannelBench:
 def messages_for(size: int) -> int:
     """Return how many messages of ``size`` bytes a throughput round sends.
 
-    About 3 MB per round, at least 3 and at most 300 messages, times ``COURSE_SCALE``
-    (at least 3 either way), so that every round lasts a few tens of milliseconds.
+    About 3 MB per round, at least 2 and at most 300 messages, times ``COURSE_SCALE``
+    (at least 2 either way), so that every round lasts a few tens of milliseconds.
     """
     check_size(size, "size")
-    return max(3, int(min(300, 3_000_000 // size) * scale()))
+    return max(2, int(min(300, 3_000_000 // size) * scale()))
 
 
 @dataclass(frozen=True)
@@ -471,10 +471,10 @@ def measure_throughput(
     """Time rounds of messages through each channel, for each size; return a Throughput.
 
     Each channel gets its consumers once (:class:`ChannelBench`); then, size by size, the
-    channels take turns (:func:`helpers.timing.measure_in_turns`), ``repeats`` rounds each,
-    after one warm-up round. A round sends ``messages(size)`` messages of ``size`` bytes
-    (``bytes`` objects, pickled on the way) from this process to the consumers and waits
-    until they have received every byte.
+    channels take turns (:func:`helpers.timing.measure_in_turns`), ``repeats`` rounds each;
+    each channel has one warm-up round first. A round sends ``messages(size)`` messages of
+    ``size`` bytes (``bytes`` objects, pickled on the way) from this process to the
+    consumers and waits until they have received every byte.
     """
     sizes = [check_size(s, "size") for s in sizes]
     if not sizes or not channels:
@@ -492,8 +492,9 @@ def measure_throughput(
         for size in sizes:
             n = counts[size] = messages(size)
             calls = [partial(b.send_round, size, n) for b in benches]
-            for call in calls:
-                call()  # warm-up
+            if size == sizes[0]:
+                for call in calls:
+                    call()  # warm-up, once per channel
             for c, t in zip(channels, measure_in_turns(calls, repeats, list(channels)),
                             strict=True):
                 timings[(c, size)] = t
