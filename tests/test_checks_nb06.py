@@ -181,7 +181,7 @@ def get_and_join_in_turn(ctx, parts):
     reports = []
     for p in procs:
         reports.append(q.get(timeout=30))
-        p.join(timeout=1.5)
+        p.join(timeout=3)
     return reports
 
 
@@ -204,13 +204,15 @@ def test_gather_right_answer_passes(capsys):
     assert "Well done" in verdict(capsys)
 
 
-def test_gather_starter_is_caught_waiting(capsys):
+def test_gather_starter_is_caught_joining_first(capsys):
     assert not nb06.check_gather(join_then_read, WHY)
-    assert "waited" in verdict(capsys)
+    assert "calls join() before get()" in verdict(capsys)
 
 
 def test_gather_half_fix_is_caught_waiting(capsys):
-    assert not nb06.check_gather(get_and_join_in_turn, WHY)
+    """The last part's report comes first and is read, while the first part's process is
+    joined; the middle report waits. Seconds long enough for a slow spawn start-up."""
+    assert not nb06.check_gather(get_and_join_in_turn, WHY, parts=(1.5, 0.75, 0.0))
     assert "may come from another process" in verdict(capsys)
 
 

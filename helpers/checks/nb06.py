@@ -211,6 +211,28 @@ _WHY_PIPE = ("pipe", "buffer", "flush", "feeder", "full", "read", "drain", "get"
 _WHY_END = ("exit", "end", "finish", "terminat", "wait", "block", "stuck", "hang")
 
 
+def _first_calls(func) -> dict[str, int]:
+    """Return the line of the first ``.join(...)`` and ``.get(...)`` call in ``func``'s source.
+
+    Calls on a string (``", ".join``) are not counted. Empty if the source is not found.
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    found: dict[str, int] = {}
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr in ("join", "get")
+             and not isinstance(node.func.value, ast.Constant)]
+    for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+        found.setdefault(node.func.attr, node.lineno)
+    return found
+
+
 def _new_children(before: set[int]) -> list:
     return [p for p in multiprocessing.active_children() if p.pid not in before]
 
@@ -270,10 +292,15 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
     worst = max(waited, default=0.0)
     got = sorted(r.seconds for r in reports)
     text = why.lower() if isinstance(why, str) else ""
+    first = _first_calls(gather)
+    join_first = "join" in first and first["join"] < first.get("get", first["join"] + 1)
     checks = [
         (got == sorted(parts), f"all {len(parts)} reports came back, once each",
          f"gather should return a list with one report per part ({len(parts)}); it returned "
          f"{len(reports)}. Read one report per process: [q.get(timeout=30) for p in procs]."),
+        (not join_first, "gather reads before it joins",
+         "gather still calls join() before get(): a process that has put a large report "
+         "cannot end until the report is read. Read every report first, then join."),
         (worst < 1.0, f"no report waited in the pipe (the longest wait: {worst:.2f} s)",
          f"a report waited {worst:.1f} s in the pipe after its worker sent it (gather took "
          f"{seconds:.1f} s): your code was in a join() meanwhile, waiting for a process that "
