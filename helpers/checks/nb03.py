@@ -192,8 +192,8 @@ def check_kept_results(results: object, failed: object, items: Sequence[float]) 
     errors_inside = [k for k, v in results.items() if isinstance(v, BaseException)]
     if not results:
         hint = ("results is empty. Submit one task per item (apply_async or executor.submit) "
-                "and call .get(timeout=...) or .result(timeout=...) on each inside try/except, "
-                "so one failure cannot stop the others.")
+                "and call .get() or .result() on each inside try/except, so one failure "
+                "cannot stop the others.")
     elif errors_inside:
         hint = (f"results holds exceptions for {errors_inside}: put those items in `failed` "
                 "instead, and keep only the numbers in results.")
