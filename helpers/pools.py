@@ -392,7 +392,17 @@ def pool_inside_worker(processes: int) -> list:
 
     A ``Pool``'s workers are daemonic processes, and a daemonic process may not have
     children: run in a pool's worker, this raises ``AssertionError: daemonic processes are
-    not allowed to have children`` (an ``assert`` in ``Process.start``).
+    not allowed to have children`` (an ``assert`` in ``Process.start``). The half-built
+    pool's queues are collected before the error leaves the worker: under spawn and
+    forkserver their semaphores have names, and a worker stopped before collecting them
+    would leave them behind.
     """
-    with get_context().Pool(check_workers(processes)) as pool:
-        return pool.map(abs, [-1, -2])
+    import gc
+
+    try:
+        with get_context().Pool(check_workers(processes)) as pool:
+            return pool.map(abs, [-1, -2])
+    except AssertionError as err:
+        message = str(err)
+    gc.collect()  # the error's traceback held the half-built pool; it is gone now
+    raise AssertionError(message)
