@@ -13,7 +13,9 @@ big chunks cost little but may leave processes idle at the end. This module hold
 - :func:`busiest_share`: how much of a job's work the busiest process gets with a given
   chunksize, which bounds the speedup even if messages cost nothing;
 - :func:`chunksize_sweep`: time ``Pool.map`` at several chunksizes on one started pool,
-  so that only the chunking changes from one point to the next.
+  so that only the chunking changes from one point to the next;
+- :func:`watch_pools`: see which pools a piece of code starts and what it maps on them,
+  so that a checker can tell a learner what their own pool code did.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import heapq
 import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import TimeoutError as PoolTimeout
 
@@ -197,6 +200,16 @@ class ChunksizeSweep:
             return None
         return 1 / busiest_share(self.work, chunksize, self.processes)
 
+    def close_to_best(self) -> list[int]:
+        """Return the other chunksizes whose fastest-to-slowest range overlaps the best's.
+
+        Between those and the best, this sweep cannot tell which is faster: the difference
+        is smaller than the noise. An empty list says the best is resolved.
+        """
+        best = self.best
+        return [c for c, t in zip(self.chunksizes, self.timings, strict=True)
+                if c != self.best_chunksize and t.best <= best.worst and best.best <= t.worst]
+
     def beyond_possible(self, tolerance: float = 0.1) -> list[int]:
         """Return the chunksizes measured faster than their chunks allow (by ``tolerance``).
 
@@ -298,3 +311,98 @@ def chunksize_sweep(
     return ChunksizeSweep(processes, sizes, tuple(timings), serial, len(items),
                           label=f"{len(items)} tasks of {name}", work=work)
 
+
+
+# --- watching a learner's pool: what was started, what was mapped ---------------------------
+@dataclass(frozen=True)
+class MapCall:
+    """One ``pool.map(func, items, chunksize)`` call seen by :func:`watch_pools`."""
+
+    func: Callable
+    n_items: int
+    chunksize: int | None
+    #: True if some result was None: a worker that prints its answer instead of returning it.
+    returned_none: bool
+
+
+@dataclass
+class PoolWatch:
+    """What the code inside :func:`watch_pools` did with ``multiprocessing`` pools."""
+
+    #: Each pool started, with the ``processes`` it was asked for (None: one per CPU).
+    pools: list = field(default_factory=list)
+    #: Each ``map`` call, in order.
+    maps: list[MapCall] = field(default_factory=list)
+
+    def still_running(self) -> list:
+        """Return the pools that were neither closed nor terminated (a leak)."""
+        running = []
+        for pool, _ in self.pools:
+            try:
+                pool.apply_async(int)  # refused with ValueError once a pool is closed
+            except ValueError:
+                continue
+            running.append(pool)
+        return running
+
+
+@contextmanager
+def watch_pools(timeout: float = DEFAULT_TIMEOUT) -> Iterator[PoolWatch]:
+    """Record the pools started and the ``map`` calls made inside the ``with`` block.
+
+    For checkers: the learner's own ``with ctx.Pool(2) as pool: pool.map(...)`` runs as
+    written, and the watch tells what it did. While watching, ``Pool.map`` also refuses a
+    function that a worker could not import (a notebook function under ``spawn``, which
+    would make ``map`` wait forever) and a chunksize that is not a whole number with a
+    clear error, and waits at most ``timeout`` seconds for the results. Everything is put
+    back when the block ends.
+    """
+    from multiprocessing.pool import Pool
+
+    timeout = check_seconds(timeout, "timeout")
+    watch = PoolWatch()
+    original_init, original_map = Pool.__init__, Pool.map
+
+    def init(self, processes=None, *args, **kwargs):
+        original_init(self, processes, *args, **kwargs)
+        watch.pools.append((self, processes))
+
+    def watched_map(self, func, iterable, chunksize=None):
+        items = iterable if hasattr(iterable, "__len__") else list(iterable)
+        if chunksize is not None:  # Pool.map would fail in a thread of its own, and wait
+            check_workers(chunksize, "chunksize")
+        check_sendable(func, start_method(), items[0] if len(items) else None)
+        try:
+            results = Pool.map_async(self, func, items, chunksize).get(timeout)
+        except PoolTimeout:
+            raise TimeoutError(f"pool.map did not finish within {timeout} s") from None
+        watch.maps.append(MapCall(func, len(items), chunksize,
+                                  any(r is None for r in results)))
+        return results
+
+    Pool.__init__, Pool.map = init, watched_map
+    try:
+        yield watch
+    finally:
+        Pool.__init__, Pool.map = original_init, original_map
+
+
+def pool_inside_worker(processes: int) -> list:
+    """Try to start a pool of ``processes`` inside a worker, and map ``abs`` over it.
+
+    A ``Pool``'s workers are daemonic processes, and a daemonic process may not have
+    children: run in a pool's worker, this raises ``AssertionError: daemonic processes are
+    not allowed to have children`` (an ``assert`` in ``Process.start``). The half-built
+    pool's queues are collected before the error leaves the worker: under spawn and
+    forkserver their semaphores have names, and a worker stopped before collecting them
+    would leave them behind.
+    """
+    import gc
+
+    try:
+        with get_context().Pool(check_workers(processes)) as pool:
+            return pool.map(abs, [-1, -2])
+    except AssertionError as err:
+        message = str(err)
+    gc.collect()  # the error's traceback held the half-built pool; it is gone now
+    raise AssertionError(message)

@@ -7,16 +7,21 @@ and slowest). :func:`scaling` does that for a range of process counts and gives 
 speedup and efficiency against a plain serial loop.
 
 Wall time is what you wait; CPU time is what the CPUs spent. :func:`measure` records
-both: :func:`cpu_seconds` adds this process's CPU time to that of the child processes
-it has waited for (a pool's workers count once the pool is closed and joined). Wall
-time far below CPU time means several CPUs worked at once; wall time far above it
-means the code waited (for a disk, a network, or a CPU another program held).
+both: :func:`cpu_seconds` adds this process's CPU time (``time.process_time()``) to that
+of the child processes it has waited for (``resource.getrusage(RUSAGE_CHILDREN)``, where
+it exists); a pool's workers count once the pool is closed and joined. Wall time far
+below CPU time means several CPUs worked at once; wall time far above it means the code
+waited (for a disk, a network, or a CPU another program held).
+
+Where the children's CPU time cannot be seen, :func:`children_cpu_visible` says so:
+on Windows (no ``resource`` module; ``os.times()`` reports 0 for children there), and
+under ``forkserver`` (the workers are children of the fork server, not of this process).
 """
 
 from __future__ import annotations
 
-import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -78,17 +83,40 @@ class Timing:
         )
 
 
+def _children_cpu() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: no resource module, and os.times() has no children's time
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds() -> float:
     """Return the CPU seconds used so far by this process and its waited-for children.
 
-    User plus system time. A child's time is added only once the child has ended and
-    been waited for (``join``, or leaving a ``with Pool(...)`` block), so take the
-    difference of two calls around code that starts and joins its processes. Under
-    ``forkserver`` the workers are children of the server, not of this process, so
-    their CPU time is not seen here.
+    User plus system time: ``time.process_time()`` for this process, and
+    ``resource.getrusage(RUSAGE_CHILDREN)`` for the children (both to the microsecond;
+    ``os.times()`` counts in 10 ms ticks). A child's time is added only once the child has
+    ended and been waited for (``join``, or leaving a ``with Pool(...)`` block), so take
+    the difference of two calls around code that starts and joins its processes. What
+    it cannot see, :func:`children_cpu_visible` tells.
     """
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return time.process_time() + _children_cpu()
+
+
+def children_cpu_visible(method: str | None = None) -> bool:
+    """Return True if :func:`cpu_seconds` sees the CPU time of a pool's worker processes.
+
+    False on Windows (no ``getrusage``) and under the ``forkserver`` start method, where
+    the workers are children of the fork server, so their time is never added to ours.
+    ``method`` defaults to the course's start method.
+    """
+    from helpers.system import start_method
+
+    if sys.platform == "win32":
+        return False
+    return (method or start_method()) != "forkserver"
 
 
 def measure(

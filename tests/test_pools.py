@@ -307,6 +307,40 @@ def test_bar_chart_log_scale_shows_microseconds_and_seconds():
         "1.50 s", "0.04 s", "3.7 ms", "2.0 µs"]
 
 
+def test_close_to_best_names_the_chunksizes_whose_runs_overlap_the_best():
+    loop = Timing((1.0,))
+    sweep = ChunksizeSweep(2, (1, 10, 100), (Timing((0.9, 1.0)), Timing((0.50, 0.60)),
+                                             Timing((0.55, 0.70))), loop, 1000)
+    assert sweep.best_chunksize == 10 and sweep.close_to_best() == [100]
+    apart = ChunksizeSweep(2, (1, 10), (Timing((0.9, 1.0)), Timing((0.5, 0.6))), loop, 1000)
+    assert apart.close_to_best() == []
+
+
+def test_watch_pools_sees_the_pool_and_the_map_and_bounds_it():
+    from helpers.pools import watch_pools
+
+    with watch_pools(timeout=30) as watch:
+        with get_context().Pool(2) as pool:
+            assert pool.map(square, range(10), chunksize=5) == [x * x for x in range(10)]
+    assert [p for _, p in watch.pools] == [2]
+    assert [(c.func, c.n_items, c.chunksize) for c in watch.maps] == [(square, 10, 5)]
+    assert watch.still_running() == []
+    with watch_pools() as watch:
+        with get_context().Pool(1) as pool:
+            with pytest.raises(TypeError, match="chunksize"):
+                pool.map(square, [1, 2], chunksize="2")
+    from multiprocessing.pool import Pool
+    assert Pool.map.__name__ == "map"  # put back
+
+
+def test_a_pool_worker_cannot_start_a_pool_of_its_own():
+    from helpers.pools import pool_inside_worker
+
+    with get_context().Pool(1) as pool:
+        with pytest.raises(AssertionError, match="daemonic"):
+            pool.apply(pool_inside_worker, (2,))
+
+
 def test_slow_which_process_names_the_process():
     import os
 

@@ -1,7 +1,10 @@
 """helpers.timing records CPU time next to wall time (notebook 04)."""
 
+import sys
+import time
+
 from helpers.parallel import run
-from helpers.timing import Timing, cpu_seconds, measure
+from helpers.timing import Timing, children_cpu_visible, cpu_seconds, measure
 from helpers.workers import cpu_task, io_task
 
 
@@ -34,3 +37,22 @@ def test_interleaved_scaling_gives_the_same_shape_of_result():
     assert result.processes == (1, 2) and result.results_ok
     assert len(result.serial.times) == 2 and all(len(t.times) == 2 for t in result.timings)
     assert all(len(t.cpu_times) == 2 for t in result.timings)
+
+
+def test_cpu_time_is_finer_than_a_clock_tick():
+    """os.times() counts in 10 ms ticks: most 2 ms runs would show 0 s of CPU time."""
+    def busy_2ms():
+        end = time.perf_counter() + 0.002
+        while time.perf_counter() < end:
+            pass
+
+    t = measure(busy_2ms, repeats=10, warmup=0)
+    assert all(c > 0 for c in t.cpu_times)
+
+
+def test_children_cpu_visible_says_where_workers_cannot_be_seen(monkeypatch):
+    assert children_cpu_visible("forkserver") is False
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert children_cpu_visible("fork") is True and children_cpu_visible("spawn") is True
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert children_cpu_visible("spawn") is False

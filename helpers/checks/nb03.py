@@ -6,11 +6,14 @@ it returns True or False and never raises on a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from helpers.checks import Verdict, _is_number, report
-from helpers.pools import default_chunksize
+from helpers.parallel import NotInModuleError
+from helpers.pools import default_chunksize, watch_pools
 
 
 def check_default_chunksize(
@@ -61,41 +64,115 @@ def check_default_chunksize(
     return report("Exercise 1: map's default chunksize", checks)
 
 
-def check_chunked_sum(total: object, chunksize: object, n: int, processes: int) -> Verdict:
-    """Exercise 2: the sum of ``square(x)`` for x in ``range(n)``, computed by a pool.
+#: Fewest items per message that check_chunked_sum accepts: a square takes well under a
+#: microsecond, a message's round trip tens of microseconds, so a chunk needs hundreds.
+MIN_ITEMS_PER_CHUNK = 100
 
-    ``chunksize`` is the one you passed to ``map``; it should make far fewer messages
-    than items, yet at least one chunk per process.
+
+def chunksize_range(n: int, processes: int) -> tuple[int, int]:
+    """Return the chunksizes Exercise 2 accepts: (fewest, most) items per message.
+
+    At least :data:`MIN_ITEMS_PER_CHUNK` items per message, so that the work outweighs the
+    message; at most ``n / (2 * processes)``, so that each process gets two chunks or more
+    and one that is slowed down (another program, a slower item) can be helped by the others.
     """
-    right_total = sum(x * x for x in range(n))
-    most = math.ceil(n / processes)
-    if total == 0:
-        total_hint = "total is still 0: add up the squares the pool returned (sum(...))."
-    elif total == sum(x * x for x in range(1, n + 1)):
-        total_hint = "range(n) starts at 0 and stops before n: use range(n) as the items."
-    elif total == sum(range(n)):
-        total_hint = "that is the sum of the numbers, not of their squares: map square."
+    most = max(1, n // (2 * processes))
+    return min(MIN_ITEMS_PER_CHUNK, most), most
+
+
+def _run_learner(func: Callable, *args: object) -> tuple[object, str, str, object]:
+    """Call ``func(*args)`` while watching its pools; return (result, printed, error, watch)."""
+    out = io.StringIO()
+    with watch_pools(timeout=60) as watch:
+        try:
+            with contextlib.redirect_stdout(out):
+                result, error = func(*args), ""
+        except NotInModuleError as err:
+            result, error = None, f"notebook: {err}"
+        except Exception as err:  # any error: reporting it is the point
+            result, error = None, f"{type(err).__name__}: {err}"
+    printed = out.getvalue()
+    if printed:
+        print(printed, end="" if printed.endswith("\n") else "\n")
+    return result, printed, error, watch
+
+
+def check_chunked_sum(sum_of_squares: object, chunksize: object, n: int = 10_000,
+                      processes: int = 2) -> Verdict:
+    """Exercise 2: the learner's own pool sums the squares of ``range(n)`` in a few messages.
+
+    ``sum_of_squares(n, processes, chunksize)`` is the learner's function: it should start a
+    pool of ``processes``, ``map`` the worker from their own module over ``range(n)`` with
+    ``chunksize``, end the pool, and *return* the sum. The checker runs it, watching which
+    pool it starts and what it maps (:func:`helpers.pools.watch_pools`), and names the
+    first thing that is not right yet.
+    """
+    title = "Exercise 2: your own pool, in few messages"
+    right = sum(x * x for x in range(n))
+    low, high = chunksize_range(n, processes)
+    if not callable(sum_of_squares):
+        return report(title, [(False, "", "pass your function itself: "
+                                          "check_chunked_sum(sum_of_squares, my_chunksize, ...)")])
+    result, printed, error, watch = _run_learner(sum_of_squares, n, processes, chunksize)
+    left_running = watch.still_running()
+    for pool in left_running:  # clean up first, whatever the verdict
+        pool.terminate()
+        pool.join()
+    call = watch.maps[-1] if watch.maps else None
+    size = call.chunksize if call else None
+    if error.startswith("notebook: "):
+        error_hint = error.removeprefix("notebook: ")
+    elif call and call.returned_none:
+        error_hint = (f"your worker {call.func.__name__} returned None ({error}). Does "
+                      "my_squares.py still say `...`? Make it `return x * x`, run the "
+                      "%%writefile cell again, then the cell that reloads it.")
     else:
-        total_hint = f"expected the sum of x * x for x in range({n}): sum(...) of the results."
-    is_int = isinstance(chunksize, int) and not isinstance(chunksize, bool)
-    if chunksize is None:
-        size_hint = ("pass chunksize= to map yourself, and keep the same number in "
-                     "`my_chunksize` so the checker can see it.")
-    elif not is_int or chunksize < 1:
-        size_hint = f"a chunksize is a whole number of items, 1 or more, not {chunksize!r}."
-    elif chunksize == 1:
-        size_hint = (f"chunksize 1 sends {n} messages, each for a task of a few "
-                     "nanoseconds: the messages cost far more than the work. Try hundreds.")
-    else:
-        size_hint = (f"chunksize {chunksize} makes only {math.ceil(n / chunksize)} chunks for "
-                     f"{processes} processes, so some of them sit idle. Keep it at most "
-                     f"{most} (n / processes).")
-    good_size = is_int and 1 < chunksize <= most
-    return report("Exercise 2: a sum of squares with a well-chosen chunksize", [
-        (total == right_total, f"the total is right: {right_total}", total_hint),
-        (good_size, f"chunksize {chunksize} sends {math.ceil(n / chunksize)} messages "
-         f"for {processes} processes" if good_size else "", size_hint),
-    ])
+        error_hint = f"sum_of_squares raised {error}."
+    checks = [
+        (not error, "sum_of_squares ran without an error", error_hint),
+        (bool(watch.pools), "it started a pool",
+         "no pool was started: the squares were computed in the notebook's own process. "
+         "Inside sum_of_squares, start one with `with ctx.Pool(processes) as pool:`."),
+        (bool(watch.pools) and watch.pools[-1][1] == processes,
+         f"the pool has {processes} processes",
+         f"pass the number of processes to the pool: ctx.Pool(processes), "
+         f"not {watch.pools[-1][1] if watch.pools else None!r}."),
+        (call is not None, "it called pool.map",
+         "call pool.map(my_squares.square, range(n), chunksize=chunksize) on the pool."),
+        (call is not None and call.func.__module__ != "__main__",
+         "the worker comes from your module, so any start method can import it",
+         "the worker is defined in the notebook: that works under fork only (under spawn, "
+         "on macOS and Windows, a worker never finds it). Put it in my_squares.py and "
+         "map my_squares.square."),
+        (call is not None and call.n_items == n, f"map got the {n:,} numbers of range(n)",
+         f"map got {call.n_items if call else 0:,} items: map over range(n)."),
+        (result == right, f"it returned the sum: {right:,}",
+         "sum_of_squares printed the total instead of returning it: `return sum(...)`."
+         if result is None and str(right) in printed.replace(",", "") else
+         "sum_of_squares returned None: end it with `return sum(squares)`."
+         if result is None else
+         f"it returned {result!r}; expected the sum of x * x for x in range({n}): "
+         "sum(...) of what map returned."),
+        (not left_running, "the pool was shut down",
+         "the pool was left running (the checker stopped it): use `with ctx.Pool(...) as "
+         "pool:`, or call pool.close() and pool.join() when the work is done."),
+        (size is not None, "you passed a chunksize to map",
+         "pass chunksize=chunksize to pool.map: without it, map picks its own."),
+    ]
+    if size is not None:
+        messages = math.ceil(n / size)
+        if size < low:
+            hint = (f"chunksize {size} sends {messages:,} messages, each carrying {size} "
+                    "squares of well under a microsecond: the round trip of a message costs "
+                    f"far more than the work in it. Aim for {low} items per message or more.")
+        else:
+            hint = (f"chunksize {size} makes only {messages} chunk(s) for {processes} "
+                    "processes: a process that finishes early has nothing left to take. "
+                    f"Keep at least 2 chunks per process (a chunksize of at most {high}).")
+        checks.append((low <= size <= high,
+                       f"chunksize {size}: {messages} messages, at least 2 per process", hint))
+    first_failure = next((i for i, (ok, _, _) in enumerate(checks) if not ok), len(checks))
+    return report(title, checks[: first_failure + 1])
 
 
 def check_kept_results(results: object, failed: object, items: Sequence[float]) -> Verdict:
@@ -115,8 +192,8 @@ def check_kept_results(results: object, failed: object, items: Sequence[float]) 
     errors_inside = [k for k, v in results.items() if isinstance(v, BaseException)]
     if not results:
         hint = ("results is empty. Submit one task per item (apply_async or executor.submit) "
-                "and call .get(timeout=...) or .result(timeout=...) on each inside try/except, "
-                "so one failure cannot stop the others.")
+                "and call .get() or .result() on each inside try/except, so one failure "
+                "cannot stop the others.")
     elif errors_inside:
         hint = (f"results holds exceptions for {errors_inside}: put those items in `failed` "
                 "instead, and keep only the numbers in results.")

@@ -42,10 +42,12 @@ def seconds_text(seconds: float) -> str:
 def bar_chart(
     timings: Sequence[Timing], title: str = "Time to finish the same work", log: bool = False
 ) -> Figure:
-    """Return a horizontal bar per timing: the median, with a line from fastest to slowest.
+    """Return one row per timing: the median, with a line from fastest to slowest run.
 
-    With ``log=True`` the time axis is logarithmic, so that microseconds and seconds both
-    show: each step of the axis is ten times the one before.
+    On a linear axis each median is a bar. With ``log=True`` the time axis is logarithmic,
+    so that microseconds and seconds both show (each step of the axis is ten times the one
+    before); a bar's length means nothing on a log axis (where would it start?), so each
+    median is a point there.
     """
     if not timings:
         raise ValueError("bar_chart needs at least one Timing to draw")
@@ -54,17 +56,27 @@ def bar_chart(
     labels = [t.label or f"run {i + 1}" for i, t in enumerate(timings)]
     medians = [t.median for t in timings]
     errors = [[t.median - t.best for t in timings], [t.worst - t.median for t in timings]]
-    bars = ax.barh(labels, medians, xerr=errors, color="tab:blue", capsize=4)
-    ax.bar_label(bars, labels=[seconds_text(m) for m in medians], padding=6)
-    ax.invert_yaxis()
-    ax.set_xlabel("wall-clock time (s), median; line: fastest to slowest run"
-                  + (" (log scale)" if log else ""))
+    texts = [seconds_text(m) for m in medians]
     if log:
+        rows = list(range(len(timings)))
+        ax.errorbar(medians, rows, xerr=errors, fmt="o", color="tab:blue", capsize=4,
+                    markersize=8)
+        ax.set_yticks(rows, labels)
+        for m, row, text in zip(medians, rows, texts, strict=True):
+            ax.annotate(text, (m, row), textcoords="offset points", xytext=(0, 9),
+                        ha="center")
         positive = [t.best for t in timings if t.best > 0] or [1e-6]
         ax.set_xscale("log")
-        ax.set_xlim(min(positive) / 3, max(t.worst for t in timings) * 20)
+        ax.set_xlim(min(positive) / 3, max(t.worst for t in timings) * 5)
+        ax.set_ylim(len(timings) - 0.5, -0.7)
+        ax.grid(alpha=0.3, axis="x", which="both")
     else:
+        bars = ax.barh(labels, medians, xerr=errors, color="tab:blue", capsize=4)
+        ax.bar_label(bars, labels=texts, padding=6)
+        ax.invert_yaxis()
         ax.set_xlim(0, max(t.worst for t in timings) * 1.3)
+    ax.set_xlabel("wall-clock time (s), median; line: fastest to slowest run"
+                  + (" (log scale)" if log else ""))
     ax.set_title(title)
     return fig
 
@@ -162,35 +174,47 @@ def chunksize_chart(
 # --- 04_measuring_speedup: Amdahl, Gustafson and the overhead model ------------------------
 def amdahl_chart(
     processes: Sequence[int], speedups: Sequence[float], serial_fraction: float,
-    usable: int | None = None, up_to: int = 16, title: str = "",
+    usable: int | None = None, title: str = "", tasks: int | None = None,
 ) -> Figure:
-    """Return measured speedups (points) under the Amdahl curve fitted to them.
+    """Return measured speedups (points) and the Amdahl curve fitted to them.
 
-    The curve goes on to ``up_to`` processes: what the fitted serial fraction predicts
-    on a bigger machine. The dotted line is its ceiling, ``1 / f``.
+    The x-axis covers the measured process counts and no more: the curve is drawn where
+    there are points. Its ceiling ``1 / f`` is an extrapolation (to infinitely many
+    processes, and as many tasks), drawn dotted and labelled so. ``tasks``, if given, marks
+    the most processes the job can ever keep busy; ``usable`` the CPUs you can use.
     """
     from helpers.model import amdahl_limit, amdahl_speedup
 
     usable = usable or usable_cpus()
-    top = max(up_to, max(processes), usable)
+    top = max(processes)
     counts = list(range(1, top + 1))
     fig = CourseFigure(figsize=(7.5, 4.2))
     ax = fig.subplots()
-    ax.plot(counts, counts, color="gray", linestyle="--", label="ideal (f = 0)")
+    ideal = [min(p, usable) for p in counts]
+    ax.plot(counts, ideal, color="gray", linestyle="--", label="ideal: min(processes, CPUs)")
     ax.plot(counts, amdahl_speedup(counts, serial_fraction), color="tab:orange",
             label=f"Amdahl, fitted f = {serial_fraction:.3f}")
-    limit = amdahl_limit(serial_fraction)
-    if limit < top:
-        ax.axhline(limit, color="tab:orange", linestyle=":",
-                   label=f"ceiling 1/f = {limit:.1f}x")
     ax.plot(processes, speedups, "o", color="tab:blue", markersize=8, label="measured")
-    ax.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
+    y_top = max(top, max(speedups)) + 0.5
+    limit = amdahl_limit(serial_fraction)
+    ceiling = f"ceiling 1/f = {limit:.1f}x (extrapolated: infinitely many processes)"
+    if limit < 3 * y_top:
+        ax.axhline(limit, color="tab:orange", linestyle=":", label=ceiling)
+        y_top = max(y_top, limit + 0.5)
+    else:  # far above the points: named in the legend, not drawn
+        ax.plot([], [], " ", label=ceiling + ", off the chart"
+                if limit < float("inf") else "no ceiling: f = 0")
+    if usable <= top:
+        ax.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
+    if tasks is not None and tasks <= top:
+        ax.axvline(tasks, color="black", linestyle="-.", label=f"{tasks} tasks: no more can work")
     ax.set_xlabel("processes")
-    ax.set_ylabel("speedup over one process (x)")
+    ax.set_ylabel("speedup over the plain loop (x)")
+    ax.set_xticks(counts)
     ax.set_xlim(0.5, top + 0.5)
-    ax.set_ylim(0, top + 0.5)
+    ax.set_ylim(0, y_top)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize="small")
     ax.set_title(title or "Amdahl's law fitted to your measurements")
     fig.tight_layout()
     return fig
@@ -198,18 +222,23 @@ def amdahl_chart(
 
 def weak_scaling_chart(
     processes: Sequence[int], times: Sequence[float], usable: int | None = None,
-    title: str = "",
+    title: str = "", serial_times: Sequence[float] | None = None,
 ) -> Figure:
     """Return the weak-scaling view: each process brings its own share of work.
 
-    Left: the time, which stays flat if the work is shared perfectly. Right: the scaled
-    speedup ``p * T(1) / T(p)`` (work done per second, relative to one process) with
-    Gustafson's line fitted to it and the ideal line.
+    Left: the time, which stays flat if the work is shared perfectly. Right: Gustafson's
+    scaled speedup, ``serial_times[i] / times[i]``: how much longer one process (a plain
+    loop) needs for the grown work than the ``p`` processes took
+    (:func:`helpers.model.scaled_speedups`), with Gustafson's line fitted to it and the
+    ideal line min(p, CPUs). Without ``serial_times`` the loop is taken to need
+    ``p * times[0]``, which assumes the job has no serial part at all.
     """
     from helpers.model import fit_gustafson_fraction, gustafson_speedup, scaled_speedups
 
     usable = usable or usable_cpus()
-    scaled = scaled_speedups(processes, times)
+    if serial_times is None:
+        serial_times = [p * times[0] for p in processes]
+    scaled = scaled_speedups(serial_times, times)
     fit = [(p, x) for p, x in zip(processes, scaled, strict=True) if p <= max(2, usable)]
     f = fit_gustafson_fraction(*zip(*fit, strict=True)) if max(processes) > 1 else 0.0
     top = max(max(processes), usable)
@@ -222,15 +251,16 @@ def weak_scaling_chart(
     ax_time.set_ylim(bottom=0)
     ax_time.legend()
     counts = list(range(1, top + 1))
-    ax_speed.plot(counts, counts, color="gray", linestyle="--", label="ideal")
+    ax_speed.plot(counts, [min(p, usable) for p in counts], color="gray", linestyle="--",
+                  label="ideal: min(p, CPUs)")
     ax_speed.plot(counts, gustafson_speedup(counts, f), color="tab:orange",
                   label=f"Gustafson, fitted f = {f:.3f}")
     ax_speed.plot(processes, scaled, "o", color="tab:blue", markersize=8, label="measured")
     ax_speed.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
     ax_speed.set_xlabel("processes (and shares of work)")
-    ax_speed.set_ylabel("scaled speedup (x)")
+    ax_speed.set_ylabel("scaled speedup (x): loop time / time")
     ax_speed.set_ylim(bottom=0)
-    ax_speed.legend()
+    ax_speed.legend(fontsize="small")
     for ax in (ax_time, ax_speed):
         ax.set_xticks(counts)
         ax.grid(alpha=0.3)
