@@ -70,16 +70,18 @@ def notebook_global(name: str) -> tuple[str, str]:
 
 
 # --- the race and its fixes -----------------------------------------------------------------
-def _timed(target, args: tuple, go, finished, index: int) -> None:
-    """Run ``target(*args)`` once every process is at the start line; note when it ended.
+def _timed(target, args: tuple, go, clock, index: int) -> None:
+    """Run ``target(*args)`` once every process is at the start line; note start and end.
 
-    ``go`` is a Barrier shared with the parent; ``finished[index]`` gets the clock
-    (``time.perf_counter``, the same clock in every process of the machine) when the
-    work is done, so that the time measured leaves out starting and ending the process.
+    ``go`` is a Barrier shared with the parent; ``clock[2 * index]`` and
+    ``clock[2 * index + 1]`` get the time (``time.perf_counter``, one clock for every
+    process of the machine) when this process started counting and when it was done, so
+    that the time measured leaves out starting and ending the process.
     """
     go.wait(TIMEOUT)
+    clock[2 * index] = time.perf_counter()
     target(*args)
-    finished[index] = time.perf_counter()
+    clock[2 * index + 1] = time.perf_counter()
 
 
 def add_unlocked(counter, n: int) -> None:
@@ -205,7 +207,7 @@ def race(
         with ctx.Manager() as own:
             return race(strategy, processes, updates, method, own, timeout)
     go = ctx.Barrier(processes + 1)  # every child and the parent
-    finished = ctx.Array("d", processes, lock=False)  # each child writes its own slot
+    clock = ctx.Array("d", 2 * processes, lock=False)  # each child writes its own slots
     if strategy == "Manager":
         counter = manager.Value("i", 0)
         target, args = add_managed, (counter, manager.Lock(), n)
@@ -214,15 +216,14 @@ def race(
         worker = {"unlocked": add_unlocked, "lock per update": add_locked,
                   "local sum, one add": add_locally}[strategy]
         target, args = worker, (counter, n)
-    procs = [ctx.Process(target=_timed, args=(target, args, go, finished, i))
+    procs = [ctx.Process(target=_timed, args=(target, args, go, clock, i))
              for i in range(processes)]
     for p in procs:
         p.start()
     try:
         go.wait(timeout)  # every child is ready: the counting starts now
-        start = time.perf_counter()
         _join_all(procs, timeout)
-        seconds = max(finished) - start
+        seconds = max(clock[1::2]) - min(clock[0::2])
     finally:
         for p in procs:
             if p.is_alive():
@@ -240,17 +241,18 @@ def _keep(counter, managed, lock, go) -> None:
     _INHERITED.update(counter=counter, managed=managed, lock=lock, go=go)
 
 
-def _count(strategy: str, n: int) -> float:
-    """Pool task: wait at the start line, count with ``strategy``, return when it ended."""
+def _count(strategy: str, n: int) -> tuple[float, float]:
+    """Pool task: wait at the start line, count with ``strategy``, return (start, end)."""
     shared = _INHERITED
     shared["go"].wait(TIMEOUT)
+    start = time.perf_counter()
     if strategy == "Manager":
         add_managed(shared["managed"], shared["lock"], n)
     else:
         worker = {"unlocked": add_unlocked, "lock per update": add_locked,
                   "local sum, one add": add_locally}[strategy]
         worker(shared["counter"], n)
-    return time.perf_counter()
+    return start, time.perf_counter()
 
 
 def compare_strategies(
@@ -285,10 +287,9 @@ def compare_strategies(
                 n = updates_for(strategy, updates)
                 tasks = [pool.apply_async(_count, (strategy, n)) for _ in range(processes)]
                 go.wait(TIMEOUT)  # every worker holds a task: the counting starts now
-                start = time.perf_counter()
-                ended = max(task.get(TIMEOUT) for task in tasks)
-                runs[strategy].append(
-                    RaceResult(strategy, processes, n, shared.value, ended - start))
+                clock = [task.get(TIMEOUT) for task in tasks]
+                seconds = max(end for _, end in clock) - min(start for start, _ in clock)
+                runs[strategy].append(RaceResult(strategy, processes, n, shared.value, seconds))
 
             for s in strategies:  # a first round, not kept: the workers warm up
                 one_run(s)
