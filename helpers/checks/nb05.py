@@ -223,7 +223,7 @@ def check_shared_sum(shared_sum: object, length: int = 200_000) -> Verdict:
     pickled (so a copy sent to a worker is caught) and a 2-process pool; the result must
     be the array's sum, and no new segment may be left in /dev/shm afterwards.
     """
-    from multiprocessing import resource_tracker
+    from multiprocessing import resource_tracker, shared_memory
 
     import numpy as np
 
@@ -243,8 +243,10 @@ def check_shared_sum(shared_sum: object, length: int = 200_000) -> Verdict:
     left = shm_segments() - before
     left -= _mapped_by_others(left)  # another program's segments are not yours
     for name in left:  # leave nothing behind, but say so
-        try:
-            (SHM / name).unlink()
+        try:  # attach, then unlink: this also tells the resource tracker it is gone
+            leftover = shared_memory.SharedMemory(name=name)
+            leftover.close()
+            leftover.unlink()
         except OSError:
             pass
     message = f"{type(error).__name__}: {error}" if error else ""
