@@ -17,6 +17,8 @@ tasks the robust-map exercise is checked with (:class:`Task`).
 
 from __future__ import annotations
 
+import html
+import io
 import logging
 import logging.handlers
 import multiprocessing
@@ -89,7 +91,7 @@ def fail_to_start(counter=None) -> None:
             counter.value += 1
             first = counter.value == 1
         if not first:
-            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the process is about to end)
+            sys.stderr = io.StringIO()  # its traceback goes nowhere
     raise RuntimeError("the initializer failed (for example, a database that is down)")
 
 
@@ -248,7 +250,7 @@ def outcome_table(outcomes: list[Outcome]):
 
     rows = []
     for o in outcomes:
-        what = o.verdict.replace("|", "/")
+        what = html.escape(o.verdict).replace("|", "/")  # "<lock object>" is not a tag
         if o.starts is not None:
             what += f"; {o.starts} worker(s) tried to start"
         rows.append((o.fault, f"`{o.api}`", what, o.notice_text))

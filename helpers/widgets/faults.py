@@ -8,6 +8,7 @@ time to notice (:func:`helpers.plots.faults.notice_chart`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 import ipywidgets as widgets
@@ -56,7 +57,8 @@ class FaultExplorer(Explorer):
 
                 display(outcome_table(self.ordered()))
             self.status.value = (f"<b>{fault}</b> under <b>{api}</b>: "
-                                 f"{outcome.verdict} (noticed: {outcome.notice_text})")
+                                 f"{html.escape(outcome.verdict)} "
+                                 f"(noticed: {outcome.notice_text})")
         return outcome
 
     def ordered(self) -> list[Outcome]:
