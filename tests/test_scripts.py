@@ -154,3 +154,49 @@ def test_error_summary_takes_the_last_exception_and_falls_back_to_the_last_line(
     assert error_summary("  \n", default="nothing") == "nothing"
     with pytest.raises(TypeError, match="text"):
         error_summary(b"ValueError: bytes")
+
+
+# A script whose workers print when a task starts, then wait; Ctrl-C is sent when the
+# second task has started.
+INTERRUPTIBLE = """
+import time
+from helpers.faults import announced_sleep
+from helpers.system import get_context
+
+if __name__ == "__main__":
+    try:
+        with get_context().Pool(2) as pool:
+            pool.map(announced_sleep, range(8), chunksize=1)
+        print("finished without an interrupt")
+    except KeyboardInterrupt:
+        print("main: KeyboardInterrupt")
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups are POSIX")
+def test_interrupt_on_sends_sigint_to_the_whole_group_once_the_text_is_printed():
+    done = run_script(INTERRUPTIBLE, timeout=60, interrupt_on="task 1 started")
+    assert "main: KeyboardInterrupt" in done.stdout
+    assert "finished without" not in done.stdout
+    assert "task 7 started" not in done.stdout  # the workers were interrupted too
+    assert done.seconds_after_signal is not None and done.seconds_after_signal >= 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups are POSIX")
+def test_interrupt_on_text_that_never_comes_sends_nothing():
+    done = run_script("print('hello')", timeout=30, interrupt_on="never printed")
+    assert done.returncode == 0 and done.stdout == "hello\n"
+    assert done.seconds_after_signal is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups are POSIX")
+def test_interrupt_on_still_bounds_a_script_that_ignores_the_signal():
+    script = ("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+              "print('ready', flush=True)\ntime.sleep(60)\n")
+    with pytest.raises(TimeoutError, match="did not end within 2.0 s"):
+        run_script(script, timeout=2, interrupt_on="ready")
+
+
+def test_interrupt_on_must_be_text():
+    with pytest.raises(ValueError, match="non-empty text"):
+        run_script("print(1)", interrupt_on="")
