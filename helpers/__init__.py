@@ -1,8 +1,11 @@
 """Helpers for the course *Parallel Python with multiprocessing*.
 
 Every notebook imports from this package, and every function that runs in a child
-process lives here (in :mod:`helpers.workers`), so that it can be found by name under
-each start method. The modules are small and named for what they hold:
+process lives here (in :mod:`helpers.workers`, or in the topic module of the notebook
+that needs it), so that it can be found by name under each start method. The modules are
+small and named for what they hold; layers point down only (workers and system at the
+bottom, timing and models above, plots and widgets on top, checks and solutions per
+notebook):
 
 - :mod:`helpers.system`    the CPUs you can really use, the start method, a machine report
 - :mod:`helpers.workers`   the functions that run in child processes
@@ -14,10 +17,14 @@ each start method. The modules are small and named for what they hold:
 - :mod:`helpers.pools`     chunksize: Pool's default, sweeps, results with a timeout
 - :mod:`helpers.timing`    the one timing harness: warm-up, repeats, median and spread
 - :mod:`helpers.model`     Amdahl's law, Gustafson's law and an overhead model, fitted
+- :mod:`helpers.sharing`   05: Value and Array races and their fixes, managers, shared_memory
+- :mod:`helpers.messaging` 06: queues, pipes and pipelines, their workers and throughput
+- :mod:`helpers.faults`    08: workers that fail on purpose, and what each API makes of them
 - :mod:`helpers.bench`     the instructor's pre-flight check: ``python -m helpers.bench``
-- :mod:`helpers.plots`     charts of measured timings and speedups
+- :mod:`helpers.plots`     charts of measured timings and speedups (a package: one module
+                           per notebook topic beside the shared ones)
 - :mod:`helpers.tables`    small Markdown tables of results
-- :mod:`helpers.widgets`   interactive explorers
+- :mod:`helpers.widgets`   interactive explorers, each on :class:`helpers.widgets.base.Explorer`
 - :mod:`helpers.checks`    checkers for the exercises, one module per notebook
 - ``helpers/solutions/``   solutions, one ``%load`` away
 
