@@ -273,8 +273,10 @@ def test_forked_workers_share_the_legacy_global_generator():
     by_process: dict[int, list[int]] = {}
     for _, pid, number in draws:
         by_process.setdefault(pid, []).append(number)
-    sequences = list(by_process.values())
-    assert len(sequences) == 2 and sequences[0] == sequences[1]  # each repeats the other
+    sequences = sorted(by_process.values(), key=len)
+    assert len(sequences) == 2  # both workers took tasks (each waits 0.1 s in its task)
+    shorter, longer = sequences
+    assert shorter == longer[:len(shorter)]  # the same draws, in the same order
 
 
 def test_seeded_draws_are_the_same_in_any_process():

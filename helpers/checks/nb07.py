@@ -8,6 +8,7 @@ for the CPUs you can use. It prints its verdict and never raises on a wrong answ
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import types
@@ -27,8 +28,14 @@ _HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker",
 
 
 def _helper_process(proc) -> bool:
+    """True for multiprocessing's own helpers: the forkserver and the resource tracker.
+
+    They are children of this process. The workers of a forkserver pool carry the
+    server's command line too (they are forked from it), but they are its children.
+    """
     try:
-        return any(mark in " ".join(proc.cmdline()) for mark in _HELPERS)
+        return (proc.ppid() == os.getpid()
+                and any(mark in " ".join(proc.cmdline()) for mark in _HELPERS))
     except Exception:  # gone, or not ours to read
         return True
 
