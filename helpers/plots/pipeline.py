@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from helpers.pipeline import Summary, Timeline, short_name
 from helpers.plots import CourseFigure
@@ -67,9 +68,11 @@ def tail_chart(files: Sequence[str | os.PathLike], seconds: Sequence[float],
                  markersize=3)
     median = statistics.median(seconds) * 1e3
     ax_rank.axhline(median, color="gray", linestyle="--", label=f"median ({median:.1f} ms)")
-    for rank, i in enumerate(order[:3], start=1):
+    for rank, i in enumerate(order[:3], start=1):  # the three slowest, one label under another
         ax_rank.annotate(short_name(files[i]), (rank, seconds[i] * 1e3), fontsize=8,
-                         xytext=(6, -3), textcoords="offset points")
+                         xytext=(12, -4 - 11 * (rank - 1)), textcoords="offset points",
+                         arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5})
+    ax_rank.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_rank.set_yscale("log")
     ax_rank.set_xlabel("file, slowest first")
     ax_rank.set_ylabel("time to scan (ms, log scale)")
@@ -167,11 +170,18 @@ def limits_chart(parts: Mapping[str, float], measured: float, title: str = "") -
 
 
 def bootstrap_chart(intervals: Mapping[str, tuple[float, float, float]],
-                    sizes: Mapping[str, int] | None = None, title: str = "") -> Figure:
-    """Return a point per package (its share) with a line for its 95 % interval."""
+                    sizes: Mapping[str, int] | None = None, largest: int = 20,
+                    title: str = "") -> Figure:
+    """Return a point per package (its share) with a line for its 95 % interval.
+
+    With ``sizes`` (functions per package), only the ``largest`` packages are drawn.
+    """
     if not intervals:
         raise ValueError("bootstrap_chart needs at least one interval")
-    names = sorted(intervals, key=lambda n: intervals[n][0])
+    names = list(intervals)
+    if sizes:
+        names = sorted(names, key=lambda n: sizes[n], reverse=True)[:largest]
+    names = sorted(names, key=lambda n: intervals[n][0])
     fig = CourseFigure(figsize=(8, 0.28 * len(names) + 1.4))
     ax = fig.subplots()
     shares = [intervals[n][0] for n in names]
@@ -184,8 +194,9 @@ def bootstrap_chart(intervals: Mapping[str, tuple[float, float, float]],
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("functions with a docstring (point), and 95 % bootstrap interval (line)")
     ax.grid(alpha=0.3, axis="x")
+    shown = f"the {len(names)} largest packages, " if len(names) < len(intervals) else ""
     ax.set_title(title or "Which packages document their functions?"
-                 + (" (functions in brackets)" if sizes else ""))
+                 + (f" ({shown}functions in brackets)" if sizes else ""))
     fig.tight_layout()
     return fig
 
