@@ -34,9 +34,9 @@ from typing import NamedTuple
 
 from helpers.workers import check_size, scale
 
-#: Files scanned at ``COURSE_SCALE=1``: about 2 s of work for one laptop core, a fifth to
-#: a quarter of the standard library's files (``COURSE_SCALE=5`` scans all of them).
-FILES_AT_SCALE_1 = 150
+#: Files scanned at ``COURSE_SCALE=1``: about 2 s of work for one laptop core, a sixth of
+#: the standard library's files or so (``COURSE_SCALE=7`` scans all of them).
+FILES_AT_SCALE_1 = 120
 #: Folders left out of the scan: the tests, installed packages, and byte code.
 SKIPPED_FOLDERS = frozenset(
     {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"})
@@ -73,7 +73,7 @@ def all_stdlib_files(root: str | os.PathLike | None = None) -> list[Path]:
 def stdlib_files(n: int | None = None, root: str | os.PathLike | None = None) -> list[Path]:
     """Return ``n`` of the standard library's files, spread evenly over the sorted list.
 
-    The default ``n`` is :data:`FILES_AT_SCALE_1` times ``COURSE_SCALE`` (15 files at the
+    The default ``n`` is :data:`FILES_AT_SCALE_1` times ``COURSE_SCALE`` (12 files at the
     tests' 0.1). The same Python always gives the same files, so every run measures the
     same job; an ``n`` larger than the library gives every file.
     """
