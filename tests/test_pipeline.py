@@ -269,12 +269,12 @@ def test_bootstrap_package_needs_a_loaded_table(monkeypatch, tmp_path):
 def test_forked_workers_share_the_legacy_global_generator():
     np.random.seed(5)
     with get_context("fork").Pool(2) as pool:
-        draws = pool.map(legacy_draw, range(4), chunksize=1)
+        draws = pool.map(legacy_draw, range(6), chunksize=1)
     by_process: dict[int, list[int]] = {}
     for _, pid, number in draws:
         by_process.setdefault(pid, []).append(number)
     sequences = sorted(by_process.values(), key=len)
-    assert len(sequences) == 2  # both workers took tasks (each waits 0.1 s in its task)
+    assert len(sequences) == 2  # both workers took tasks (each task waits 0.1 s)
     shorter, longer = sequences
     assert shorter == longer[:len(shorter)]  # the same draws, in the same order
 

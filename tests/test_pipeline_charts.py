@@ -54,8 +54,9 @@ def test_run_timeline_scans_every_file_in_the_order_asked():
     timeline = run_timeline(FILES, 2, "largest first", chunksize=1)
     assert sorted(s.result for s in timeline.spans) == sorted(scan_file(p) for p in FILES)
     assert "largest first, chunksize 1" in timeline.label
-    first = min(timeline.spans, key=lambda s: s.start).result
-    assert first.size == max(r.size for r in (scan_file(p) for p in FILES))
+    one = run_timeline(FILES, 1, "largest first", chunksize=2)  # one worker: a strict order
+    sizes = [s.result.size for s in sorted(one.spans, key=lambda s: s.start)]
+    assert sizes == sorted(sizes, reverse=True) and len(one.workers) == 1
     with pytest.raises(ValueError, match="order must be"):
         run_timeline(FILES, 2, "smallest first")
     with pytest.raises(ValueError, match="1 or more"):
