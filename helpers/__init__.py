@@ -19,6 +19,7 @@ notebook):
 - :mod:`helpers.model`     Amdahl's law, Gustafson's law and an overhead model, fitted
 - :mod:`helpers.sharing`   05: Value and Array races and their fixes, managers, shared_memory
 - :mod:`helpers.messaging` 06: queues, pipes and pipelines, their workers and throughput
+- :mod:`helpers.pipeline`  07: scan the standard library's source file by file; timeline, reduce
 - :mod:`helpers.faults`    08: workers that fail on purpose, and what each API makes of them
 - :mod:`helpers.bench`     the instructor's pre-flight check: ``python -m helpers.bench``
 - :mod:`helpers.plots`     charts of measured timings and speedups (a package: one module
