@@ -30,6 +30,7 @@ from helpers.widgets import (
     processes_text,
     speedup_text,
 )
+from helpers.widgets.pools import messages_text
 from helpers.workers import cpu_task
 
 SMALL = [20_000] * 4
@@ -249,3 +250,23 @@ def test_figures_are_drawn_at_twice_their_css_size_and_say_so_to_jupyter():
         css_size(b"GIF89a")
     with pytest.raises(ValueError, match="pixel_ratio"):
         figure_png(fig, pixel_ratio=0)
+
+
+def test_chunksize_status_and_dashed_line_read_the_same_loop(explorers):
+    explorer = explorers["chunksize"]
+    loop = explorer.serial.median
+    assert len(explorer.loop_runs) == 1  # one round (repeats=1): the loop, then each size
+    dashed = [line for line in explorer.chart().axes[0].get_lines()
+              if line.get_label() == "plain loop"][0]
+    assert list(dashed.get_ydata()) == [loop, loop]
+    timing = explorer.points[explorer.last[0]][explorer.last[1]]
+    assert f"<b>{speedup_text(loop / timing.median)}</b>" in explorer.status.value
+    assert f"({loop:.4f} s, the dashed line" in explorer.status.value
+
+
+def test_one_chunk_is_one_message():
+    explorer = ChunksizeExplorer(cpu_task, [50] * 20, max_processes=1, repeats=1,
+                                 chunksizes=[1, 20])
+    explorer.run(chunksize=20)
+    assert "(1 message)" in explorer.status.value
+    assert messages_text(2) == "2 messages"
