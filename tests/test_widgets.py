@@ -71,6 +71,7 @@ def test_every_explorer_opens_with_three_points_and_a_crisp_chart(explorers):
         assert width <= 580  # fits JupyterLab's output area in a 1024 px window
         assert explorer.runs == 1 and explorer.run_seconds > 0
         assert explorer.run_seconds_field.value.startswith("1 ")
+        assert 0 < explorer.draw_seconds < explorer.run_seconds
         assert not explorer.button.disabled
 
 

@@ -144,7 +144,7 @@ def scaling_chart(
     ax_time.set_xlabel("processes")
     ax_time.set_ylabel("wall-clock time (s)")
     ax_time.set_ylim(0, max(max(t.worst for t in result.timings), result.serial.median) * 1.15)
-    ax_time.legend(loc="lower left")
+    ax_time.legend(loc="best", fontsize="small")
 
     corners = sorted({1, min(usable, top), top})
     ax_speed.plot(corners, [ideal_speedup(p, usable) for p in corners], color="gray",
@@ -154,7 +154,7 @@ def scaling_chart(
     ax_speed.set_xlabel("processes")
     ax_speed.set_ylabel("speedup over the loop (x)")
     ax_speed.set_ylim(0, max([usable, *result.speedups]) * 1.15)
-    ax_speed.legend(loc="lower right")
+    ax_speed.legend(loc="best", fontsize="small")
     for ax in (ax_time, ax_speed):
         if top <= 12:
             ax.set_xticks(range(1, top + 1))

@@ -10,7 +10,7 @@ holds the parts and the one way to run:
   cannot queue another run while the first is still drawing.
 
 A subclass builds its controls, calls ``super().__init__(controls, ...)``, implements
-``run()`` (measure, then ``self.show(figure)`` and a status line), and calls ``run()``
+``run()`` (measure, then ``self.show(figure)`` and ``self.say(status)``), and calls ``run()``
 once at the end of its ``__init__`` so that the chart exists even without a browser.
 The pattern, in full::
 
@@ -18,8 +18,8 @@ The pattern, in full::
         n = self.choose(self.slider, processes)
         with self.busy(f"Running with {processes_text(n)}..."):
             timing = ...                      # measure
-            self.show(self.chart())           # the new chart
-            self.status.value = f"..."        # what it says, from the same numbers
+            self.show(self.chart)             # the new chart
+            self.say(f"...")                  # what it says, from the same numbers
         return timing
 
 Controls must work from the keyboard: sliders, ``SelectionSlider`` and
@@ -35,7 +35,7 @@ than the chart, the chart shrinks to fit, never grows past its size.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import ipywidgets as widgets
@@ -80,7 +80,8 @@ def choice_buttons(options: Sequence, value: object, description: str) -> widget
     Enter presses it.
     """
     buttons = widgets.ToggleButtons(options=list(options), value=value, description=description,
-                                    style={"button_width": "auto"})
+                                    style={"button_width": "auto"},
+                                    layout=widgets.Layout(width="auto"))  # one row
     buttons.add_class("explorer-choice")
     return buttons
 
@@ -99,10 +100,10 @@ class Explorer:
     """Controls, a button, a status line and a chart image, run in one safe order.
 
     ``run_seconds`` is how long the last run took in the kernel, from the start of
-    :meth:`busy` to the new chart handed to the browser, and ``runs`` counts the runs; a
-    hidden field in the widget (CSS class ``explorer-run-seconds``) carries both, as
-    ``"runs seconds"``, so that a browser test can tell the kernel's part of a click
-    from the browser's.
+    :meth:`busy` to the new chart handed to the browser, ``draw_seconds`` the part of it
+    spent drawing the chart, and ``runs`` counts the runs; a hidden field in the widget
+    (CSS class ``explorer-run-seconds``) carries them, as ``"runs seconds draw"``, so
+    that a browser test can tell the kernel's part of a click from the browser's.
     """
 
     def __init__(self, controls: Sequence[widgets.Widget], button: str = "Run") -> None:
@@ -113,6 +114,7 @@ class Explorer:
             max_width="100%", height="auto", align_self="flex-start"))
         self.image.add_class("explorer-chart")
         self.run_seconds: float | None = None
+        self.draw_seconds: float | None = None
         self.runs = 0
         self.run_seconds_field = widgets.HTML(layout=widgets.Layout(display="none"))
         self.run_seconds_field.add_class("explorer-run-seconds")
@@ -159,32 +161,41 @@ class Explorer:
         is shown. If the block raises, the status says so and the error goes on.
         """
         self.button.disabled = True
-        self.status.value = text
+        self.say(text)
         self._started = time.perf_counter()
         try:
             yield
         except BaseException as err:
-            self.status.value = f"Stopped: {type(err).__name__}: {err}"
+            self.say(f"Stopped: {type(err).__name__}: {err}")
             raise
         finally:
             self._started = None
             self.button.disabled = False
 
-    def show(self, fig: Figure) -> None:
+    def say(self, html: str) -> None:
+        """Write ``html`` in the status line (a paragraph, which may wrap)."""
+        self.status.value = f'<div style="line-height: 1.45">{html}</div>'
+
+    def show(self, fig: Figure | Callable[[], Figure]) -> None:
         """Put ``fig`` into the explorer's image, at the figure's own size.
 
-        The PNG has twice the pixels of its size on screen (crisp on high-DPI screens);
-        the image is given its CSS width, so that it is neither stretched to the width
-        of the notebook nor blurred.
+        ``fig`` is a Figure, or a function that makes one (then the time spent drawing
+        counts the making too). The PNG has twice the pixels of its size on screen
+        (crisp on high-DPI screens); the image is given its CSS width, so that it is
+        neither stretched to the width of the notebook nor blurred.
         """
-        png = figure_png(fig)
+        begin = time.perf_counter()
+        png = figure_png(fig() if callable(fig) else fig)
         width, _height = css_size(png)
         self.image.layout.width = f"{width}px"
         self.image.value = png
+        done = time.perf_counter()
+        self.draw_seconds = done - begin
         if self._started is not None:
-            self.run_seconds = time.perf_counter() - self._started
+            self.run_seconds = done - self._started
             self.runs += 1
-            self.run_seconds_field.value = f"{self.runs} {self.run_seconds:.4f}"
+            self.run_seconds_field.value = (
+                f"{self.runs} {self.run_seconds:.4f} {self.draw_seconds:.4f}")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

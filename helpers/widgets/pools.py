@@ -112,9 +112,9 @@ class ChunksizeExplorer(Explorer):
             self.serial = Timing(self.loop_runs, "loop")
             self.last = (n, c)
             timing = self.points[n][c]
-            self.show(self.chart())
+            self.show(self.chart)
             loop = self.serial.median  # the dashed line: the chart and the text agree
-            self.status.value = (
+            self.say(
                 f"<b>{processes_text(n)}, chunksize {c}</b> "
                 f"({messages_text(number_of_chunks(len(self.items), c))}): "
                 f"{timing.median:.4f} s, <b>{speedup_text(loop / timing.median)}</b> the speed "
@@ -142,4 +142,4 @@ class ChunksizeExplorer(Explorer):
 
     def redraw(self) -> None:
         """Draw the chart of everything measured so far into the widget."""
-        self.show(self.chart())
+        self.show(self.chart)

@@ -73,12 +73,17 @@ class ProcessExplorer(Explorer):
         return [p for p in counts if p != mine] + [mine]
 
     def measure(self) -> Timing:
-        """Time the job with the slider's processes (checked against the loop); keep it."""
+        """Time the job with the slider's processes (checked against the loop); keep it.
+
+        Each timed run starts its own pool, as a script would, so there is no warm-up;
+        the results of every run are checked against the loop's.
+        """
         n = self.slider.value
-        if run(self.func, self.items, n) != self.expected:
+        results = []
+        timing = measure(lambda: results.append(run(self.func, self.items, n)),
+                         repeats=self.repeats, warmup=0, label=processes_text(n))
+        if any(result != self.expected for result in results):
             raise AssertionError("the parallel results differ from the serial ones")
-        timing = measure(run, self.func, self.items, n, repeats=self.repeats, warmup=0,
-                         label=processes_text(n))
         self.timings[n] = timing
         return timing
 
@@ -87,9 +92,9 @@ class ProcessExplorer(Explorer):
         n = self.choose(self.slider, processes)
         with self.busy(f"Running with {processes_text(n)}..."):
             timing = self.measure()
-            self.show(self.chart())
+            self.show(self.chart)
             speedup = self.serial.median / timing.median
-            self.status.value = (
+            self.say(
                 f"<b>{processes_text(n)}</b>: {timing.median:.3f} s, speedup "
                 f"<b>{speedup_text(speedup)}</b> over the serial loop "
                 f"({self.serial.median:.3f} s). You can use {usable_cpus()} CPUs."
@@ -110,4 +115,4 @@ class ProcessExplorer(Explorer):
 
     def redraw(self) -> None:
         """Draw the chart of everything measured so far into the widget."""
-        self.show(self.chart())
+        self.show(self.chart)

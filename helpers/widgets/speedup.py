@@ -81,7 +81,7 @@ class SpeedupPredictor(Explorer):
     def show_prediction(self) -> None:
         """Write the prediction for the current choice, before anything is measured."""
         size, n = self.size.value, self.slider.value
-        self.status.value = (
+        self.say(
             f"Model: {self.tasks} tasks of {size:,} iterations on {processes_text(n)}: "
             f"predicted speedup <b>{speedup_text(self.predict())}</b>. "
             f"Press {self.button.description} to check."
@@ -107,9 +107,9 @@ class SpeedupPredictor(Explorer):
         with self.busy(f"Predicted {speedup_text(predicted)}. "
                        f"Measuring with {processes_text(n)}..."):
             predicted, measured = self.measure(size, n)
-            self.show(self.chart())
+            self.show(self.chart)
             error = (predicted - measured) / measured
-            self.status.value = (
+            self.say(
                 f"<b>{self.tasks} tasks of {size:,} iterations, {processes_text(n)}</b>: "
                 f"predicted {speedup_text(predicted)}, measured <b>{speedup_text(measured)}"
                 f"</b> (model off by {error:+.0%}). "
@@ -139,4 +139,4 @@ class SpeedupPredictor(Explorer):
 
     def redraw(self) -> None:
         """Draw the chart into the widget."""
-        self.show(self.chart())
+        self.show(self.chart)
