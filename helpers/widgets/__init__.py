@@ -27,6 +27,7 @@ from helpers.widgets.base import (
     Explorer,
     choice_buttons,
     choice_slider,
+    labelled,
     processes_slider,
     processes_text,
     speedup_text,
@@ -38,7 +39,7 @@ from helpers.widgets.startup import StartupExplorer
 
 __all__ = [
     "ChunksizeExplorer", "Explorer", "ProcessExplorer", "SpeedupPredictor", "StartupExplorer",
-    "choice_buttons", "choice_slider", "explorer_controls", "processes_slider",
+    "choice_buttons", "choice_slider", "explorer_controls", "labelled", "processes_slider",
     "processes_text", "speedup_text",
 ]
 

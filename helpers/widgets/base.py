@@ -23,9 +23,9 @@ The pattern, in full::
         return timing
 
 Controls must work from the keyboard: sliders, ``SelectionSlider`` and
-``ToggleButtons`` (:func:`processes_slider`, :func:`choice_buttons`,
-:func:`choice_slider`), never a ``Dropdown`` (in JupyterLab, arrow keys on a focused
-dropdown move the notebook's active cell instead of the value).
+``ToggleButtons`` (:func:`processes_slider`, :func:`choice_buttons` with
+:func:`labelled`, :func:`choice_slider`), never a ``Dropdown`` (in JupyterLab, arrow
+keys on a focused dropdown move the notebook's active cell instead of the value).
 
 Charts are shown at their own size, drawn at twice the pixels so that they stay crisp
 on high-DPI screens (:func:`helpers.plots.figure_png`); where the notebook is narrower
@@ -73,17 +73,27 @@ def processes_slider(max_processes: int, value: int) -> widgets.IntSlider:
     )
 
 
-def choice_buttons(options: Sequence, value: object, description: str) -> widgets.ToggleButtons:
+def choice_buttons(
+    options: Sequence, value: object, description: str = ""
+) -> widgets.ToggleButtons:
     """One button per option (``(label, value)`` pairs or plain values), one pressed.
 
     For a few named choices, such as start methods. Tab reaches each button; Space or
-    Enter presses it.
+    Enter presses it. JupyterLab puts a ToggleButtons' own description above the
+    buttons; to keep a name beside them on one row, leave ``description`` empty and
+    wrap them with :func:`labelled`.
     """
     buttons = widgets.ToggleButtons(options=list(options), value=value, description=description,
                                     style={"button_width": "auto"},
-                                    layout=widgets.Layout(width="auto"))  # one row
+                                    layout=widgets.Layout(width="auto"))
     buttons.add_class("explorer-choice")
     return buttons
+
+
+def labelled(text: str, control: widgets.Widget) -> widgets.HBox:
+    """``control`` with ``text`` in front of it, the two kept together on one row."""
+    return widgets.HBox([widgets.Label(text), control],
+                        layout=widgets.Layout(align_items="center"))
 
 
 def choice_slider(options: Sequence, value: object, description: str) -> widgets.SelectionSlider:
@@ -139,7 +149,7 @@ class Explorer:
         """
         if value is None:
             return control.value
-        name = name or control.description or "value"
+        name = name or getattr(control, "description", "") or "value"
         if isinstance(control, widgets.IntSlider):
             if isinstance(value, bool) or not isinstance(value, int) or not (
                     control.min <= value <= control.max):

@@ -16,7 +16,13 @@ from helpers.plots import CourseFigure
 from helpers.startup import METHOD_COLORS, available_methods, start_and_join
 from helpers.system import start_method
 from helpers.timing import Timing, measure
-from helpers.widgets.base import Explorer, choice_buttons, processes_slider, processes_text
+from helpers.widgets.base import (
+    Explorer,
+    choice_buttons,
+    labelled,
+    processes_slider,
+    processes_text,
+)
 
 
 class StartupExplorer(Explorer):
@@ -45,9 +51,9 @@ class StartupExplorer(Explorer):
         self.max_processes = check_workers(max_processes, "max_processes")
         self.repeats = check_workers(repeats, "repeats")
         first = start_method() if start_method() in self.methods else self.methods[0]
-        self.method = choice_buttons(self.methods, first, "method")
+        self.method = choice_buttons(self.methods, first)
         self.slider = processes_slider(self.max_processes, processes)
-        super().__init__([self.method, self.slider], "Run")
+        super().__init__([labelled("method", self.method), self.slider], "Run")
         #: method -> processes -> Timing (seconds to start and join them all)
         self.timings: dict[str, dict[int, Timing]] = {}
         last = self.slider.value
