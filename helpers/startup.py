@@ -10,9 +10,11 @@ A new process is made in one of three ways (the *start method*):
   process is forked from that clean server. Safe with threads, cheap after the first.
 
 This module measures the cost (:func:`start_and_join`, :func:`startup_cost`,
-:func:`compare_methods`, :func:`startup_chart`, :class:`StartupExplorer`) and shows the
-fork-with-threads hazard safely, with timeouts (:func:`fork_while_locked`,
-:func:`fork_warnings`). The functions the children run live in :mod:`helpers.workers`.
+:func:`compare_methods`, :func:`startup_chart`) and shows the fork-with-threads hazard
+safely, with timeouts (:func:`fork_while_locked`, :func:`fork_warnings`). The functions
+the children run live in :mod:`helpers.workers`; the explorer of notebook 02,
+:class:`StartupExplorer`, lives in :mod:`helpers.widgets.startup` and can be imported
+from here too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 
 from helpers.parallel import check_seconds, check_workers
-from helpers.plots import CourseFigure, figure_png
+from helpers.plots import CourseFigure
 from helpers.system import START_METHODS, get_context, start_method
 from helpers.timing import Timing, measure
 from helpers.workers import do_nothing, try_lock
@@ -162,95 +164,6 @@ def startup_chart(
     return fig
 
 
-class StartupExplorer:
-    """Pick a start method and a number of processes, press Run: see the time to start them.
-
-    Every run adds a point; each start method gets its own line, so you can see both how
-    the cost grows with the number of processes and how the methods compare. The first
-    point (the course's start method) is measured when the explorer is created.
-    """
-
-    def __init__(
-        self,
-        methods: Sequence[str] | None = None,
-        max_processes: int = 8,
-        repeats: int = 3,
-        processes: int = 4,
-    ) -> None:
-        import ipywidgets as widgets  # only the notebook needs widgets
-
-        from helpers.widgets import explorer_controls
-
-        self.methods = tuple(methods) if methods is not None else available_methods()
-        if not self.methods:
-            raise ValueError("methods must name at least one start method, such as ['spawn']")
-        self.max_processes = check_workers(max_processes, "max_processes")
-        self.repeats = check_workers(repeats, "repeats")
-        first = start_method() if start_method() in self.methods else self.methods[0]
-        self.method = widgets.Dropdown(options=self.methods, value=first, description="method")
-        self.slider, self.button, self.status, self.image = explorer_controls(
-            self.max_processes, "Run", processes)
-        self.button.on_click(lambda _button: self.run())
-        self.widget = widgets.VBox(
-            [widgets.HBox([self.method, self.slider, self.button]), self.status, self.image]
-        )
-        self.timings: dict[str, dict[int, Timing]] = {}
-        self.run()
-
-    def run(self, method: str | None = None, processes: int | None = None) -> Timing:
-        """Measure starting and joining the chosen number of processes; redraw the chart."""
-        from helpers.widgets import processes_text
-
-        if method is not None:
-            if method not in self.methods:
-                raise ValueError(f"method must be one of {', '.join(self.methods)}, not {method!r}")
-            self.method.value = method
-        if processes is not None:
-            self.slider.value = check_workers(processes)
-        m, n = self.method.value, self.slider.value
-        self.button.disabled = True
-        self.status.value = f"Starting {processes_text(n)} with {m}..."
-        try:
-            timing = measure(start_and_join, m, n, repeats=self.repeats, warmup=1,
-                             label=f"{m}, {processes_text(n)}")
-        finally:
-            self.button.disabled = False
-        self.timings.setdefault(m, {})[n] = timing
-        self.redraw()
-        self.status.value = (
-            f"<b>{m}</b>, {processes_text(n)}: {timing.median * 1000:.0f} ms in all, "
-            f"<b>{timing.median * 1000 / n:.1f} ms</b> per process (median of {self.repeats})."
-        )
-        return timing
-
-    def chart(self) -> Figure:
-        """Return the chart of everything measured so far."""
-        fig = CourseFigure(figsize=(7, 3.8))
-        ax = fig.subplots()
-        for m in self.methods:  # the same colour for a method, whatever was measured first
-            points = self.timings.get(m)
-            if points:
-                counts = sorted(points)
-                ax.plot(counts, [points[n].median * 1000 for n in counts], marker="o",
-                        label=m, color=METHOD_COLORS.get(m))
-        ax.set_xlabel("processes started, then joined")
-        ax.set_ylabel("wall-clock time (ms), median")
-        ax.set_xlim(0, self.max_processes + 1)
-        ax.set_ylim(bottom=0)
-        ax.set_xticks(range(1, self.max_processes + 1))
-        ax.grid(alpha=0.3)
-        ax.legend(title="start method")
-        ax.set_title("Time to start and join processes that do nothing")
-        return fig
-
-    def redraw(self) -> None:
-        """Draw the chart into the widget."""
-        self.image.value = figure_png(self.chart())
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
 @dataclass(frozen=True)
 class ForkLockResult:
     """What happened when a process was forked while another thread held a lock."""
@@ -345,3 +258,14 @@ def fork_warnings(timeout: float = DEFAULT_TIMEOUT) -> list[str]:
         child.kill()
         child.join(5)
     return [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def __getattr__(name: str):
+    """``from helpers.startup import StartupExplorer`` still works: the explorer lives
+    in :mod:`helpers.widgets.startup` (widgets sit above this module, so it is imported
+    only when asked for)."""
+    if name == "StartupExplorer":
+        from helpers.widgets.startup import StartupExplorer
+
+        return StartupExplorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

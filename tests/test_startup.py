@@ -87,18 +87,34 @@ def test_startup_chart_rejects_empty_costs_and_bad_guesses():
 
 
 def test_explorer_draws_on_creation_and_a_click_adds_a_point():
-    explorer = startup.StartupExplorer(methods=["spawn"], max_processes=2, repeats=1,
+    explorer = startup.StartupExplorer(methods=["spawn"], max_processes=3, repeats=1,
                                        processes=1)
     assert bytes(explorer.image.value).startswith(b"\x89PNG")
-    assert list(explorer.timings["spawn"]) == [1]
+    assert sorted(explorer.timings["spawn"]) == [1, 2]  # 1, 2 and processes, which is 1
+    assert explorer.slider.value == 1
     first = bytes(explorer.image.value)
-    explorer.slider.value = 2
+    explorer.slider.value = 3
     explorer.button.click()
-    assert sorted(explorer.timings["spawn"]) == [1, 2]
+    assert sorted(explorer.timings["spawn"]) == [1, 2, 3]
     assert bytes(explorer.image.value) != first
-    assert "2 processes" in explorer.status.value
+    assert "3 processes" in explorer.status.value
     line = explorer.chart().axes[0].lines[0]
-    assert list(line.get_xdata()) == [1, 2]
+    assert list(line.get_xdata()) == [1, 2, 3]
+
+
+def test_explorer_picks_the_method_with_buttons_and_draws_a_line_each():
+    methods = startup.available_methods()
+    explorer = startup.StartupExplorer(methods=methods, max_processes=2, repeats=1,
+                                       processes=2)
+    assert list(explorer.method.options) == list(methods)
+    other = next((m for m in methods if m != explorer.method.value), None)
+    if other is None:
+        pytest.skip("one start method only on this platform")
+    explorer.method.value = other
+    explorer.button.click()
+    assert f"<b>{other}</b>" in explorer.status.value
+    assert [line.get_label() for line in explorer.chart().axes[0].lines] == [
+        m for m in methods if m in explorer.timings]
 
 
 def test_explorer_rejects_bad_arguments():
@@ -106,6 +122,8 @@ def test_explorer_rejects_bad_arguments():
         startup.StartupExplorer(methods=["spawn"], max_processes=0)
     with pytest.raises(ValueError, match="at least one"):
         startup.StartupExplorer(methods=[])
+    with pytest.raises(ValueError, match="not available"):
+        startup.StartupExplorer(methods=["clone"])
 
 
 @pytest.mark.skipif(not HAS_FORK, reason="no fork on this platform")

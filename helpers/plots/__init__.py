@@ -15,19 +15,60 @@ from helpers.pools import ChunksizeSweep
 from helpers.system import usable_cpus
 from helpers.timing import Scaling, Timing
 
+#: CSS pixels per inch of figure: a chart 6.4 inches wide is shown 576 px wide, which
+#: fits JupyterLab's output area in a 1024 px wide window with the file browser open.
+CSS_DPI = 90
+#: Image pixels per CSS pixel: 2 draws every chart at twice its shown size, so that it
+#: stays crisp on high-DPI ("retina") screens, and is shown at its own size elsewhere.
+PIXEL_RATIO = 2
+
 
 class CourseFigure(Figure):
-    """A matplotlib Figure that Jupyter shows as a PNG image."""
+    """A matplotlib Figure that Jupyter shows as a crisp PNG image at its own size.
+
+    Its layout is ``"tight"`` unless you ask for another: labels are fitted into the
+    figure when it is drawn, so it needs no ``bbox_inches="tight"`` (a second drawing).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("layout", "tight")
+        super().__init__(*args, **kwargs)
 
     def _repr_png_(self) -> bytes:
         return figure_png(self)
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        png = figure_png(self)
+        width, height = css_size(png)
+        return {"image/png": png}, {"image/png": {"width": width, "height": height}}
 
-def figure_png(fig: Figure) -> bytes:
-    """Return ``fig`` drawn as PNG bytes."""
+
+def figure_png(fig: Figure, pixel_ratio: int = PIXEL_RATIO) -> bytes:
+    """Return ``fig`` drawn as PNG bytes, ``pixel_ratio`` image pixels per CSS pixel.
+
+    Show it ``css_size(png)`` CSS pixels large: at twice the pixels, a chart is crisp on
+    a high-DPI screen. A figure with a layout engine (every :class:`CourseFigure`) is
+    drawn once, at its own size; one without is cropped to what it holds
+    (``bbox_inches="tight"``, which draws it twice).
+    """
+    if isinstance(pixel_ratio, bool) or not isinstance(pixel_ratio, int) or pixel_ratio < 1:
+        raise ValueError(f"pixel_ratio must be a whole number, 1 or more, not {pixel_ratio!r}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    crop = "tight" if fig.get_layout_engine() is None else None
+    fig.savefig(buffer, format="png", dpi=CSS_DPI * pixel_ratio, bbox_inches=crop,
+                metadata={"Software": None})
     return buffer.getvalue()
+
+
+def css_size(png: bytes, pixel_ratio: int = PIXEL_RATIO) -> tuple[int, int]:
+    """Return the (width, height) in CSS pixels at which to show ``png`` from :func:`figure_png`.
+
+    Read from the PNG's header (its IHDR chunk), divided by ``pixel_ratio``.
+    """
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image: give the bytes that figure_png returned")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return round(width / pixel_ratio), round(height / pixel_ratio)
 
 
 def seconds_text(seconds: float) -> str:
@@ -81,45 +122,58 @@ def bar_chart(
     return fig
 
 
+def ideal_speedup(processes: int, usable: int) -> int:
+    """The best speedup ``processes`` can give with ``usable`` CPUs: ``min(processes, usable)``.
+
+    Up to the usable CPUs, each process adds a CPU; past them, the processes only share
+    the same CPUs, so the ideal line goes flat.
+    """
+    return min(processes, usable)
+
+
 def scaling_chart(
     result: Scaling, title: str = "", usable: int | None = None, max_processes: int = 0
 ) -> Figure:
     """Return two panels: time against processes, and speedup against processes.
 
-    The speedup panel has the ideal line (speedup = processes) and marks the CPUs you
-    can use: past that line, more processes only share the same CPUs. The x-axis goes
-    at least to ``max_processes``, so an explorer's chart keeps room for every choice.
+    The speedup panel has the ideal line, ``min(processes, usable CPUs)``: it rises by one
+    for each process up to the CPUs you can use (the red line), then stays flat, since
+    more processes only share the same CPUs. The x-axis goes at least to
+    ``max_processes``, so an explorer's chart keeps room for every choice.
     """
     usable = usable or usable_cpus()
     procs = list(result.processes)
-    fig = CourseFigure(figsize=(10, 3.8))
+    if not procs:
+        raise ValueError("scaling_chart needs at least one measured process count")
+    top = max(max(procs), usable, max_processes)
+    fig = CourseFigure(figsize=(6.4, 3.3))
     ax_time, ax_speed = fig.subplots(1, 2)
-
     medians = [t.median for t in result.timings]
     errors = [[t.median - t.best for t in result.timings],
               [t.worst - t.median for t in result.timings]]
-    ax_time.errorbar(procs, medians, yerr=errors, marker="o", capsize=4, label="processes")
+    ax_time.errorbar(procs, medians, yerr=errors, marker="o", capsize=3, label="processes")
     ax_time.axhline(result.serial.median, color="gray", linestyle="--", label="serial loop")
     ax_time.set_xlabel("processes")
     ax_time.set_ylabel("wall-clock time (s)")
-    ax_time.set_ylim(bottom=0)
-    ax_time.legend()
+    ax_time.set_ylim(0, max(max(t.worst for t in result.timings), result.serial.median) * 1.15)
+    ax_time.legend(loc="best", fontsize="small")
 
-    top = max(max(procs), usable, max_processes)
-    ax_speed.plot([1, top], [1, top], color="gray", linestyle="--", label="ideal")
+    corners = sorted({1, min(usable, top), top})
+    ax_speed.plot(corners, [ideal_speedup(p, usable) for p in corners], color="gray",
+                  linestyle="--", label="ideal")
     ax_speed.plot(procs, result.speedups, marker="o", label="measured")
     ax_speed.axvline(usable, color="tab:red", linestyle=":", label=f"usable CPUs ({usable})")
     ax_speed.set_xlabel("processes")
-    ax_speed.set_ylabel("speedup over the serial loop (x)")
-    ax_speed.set_ylim(bottom=0)
-    ax_speed.legend()
+    ax_speed.set_ylabel("speedup over the loop (x)")
+    ax_speed.set_ylim(0, max([usable, *result.speedups]) * 1.15)
+    ax_speed.legend(loc="best", fontsize="small")
     for ax in (ax_time, ax_speed):
-        ax.set_xticks(range(1, top + 1))
+        if top <= 12:
+            ax.set_xticks(range(1, top + 1))
         ax.set_xlim(0.5, top + 0.5)
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -129,45 +183,53 @@ def chunksize_chart(
 ) -> Figure:
     """Return time against chunksize (log scale), one line per process count.
 
-    The dashed line is the plain loop: below it the pool wins. A star marks each
-    line's best chunksize; ``mark=(processes, chunksize)`` rings one point (the
-    explorer marks the run it just made). For a sweep that knows each task's work, a
-    dotted line shows the least time its chunking allows if messages cost nothing: the
-    busiest process's share of the loop (:func:`helpers.pools.busiest_share`). Where it
-    rises, big chunks leave processes idle while one works.
+    The dashed line is the plain loop: below it the pool wins. On a line of two points
+    or more, a star marks its best chunksize; ``mark=(processes, chunksize)`` rings one
+    point (the explorer marks the run it just made), wide enough to leave a star inside
+    it in view. For a sweep that knows each task's work, a dotted line shows the least
+    time its chunking allows if messages cost nothing: the busiest process's share of
+    the loop (:func:`helpers.pools.busiest_share`). Where it rises, big chunks leave
+    processes idle while one works.
     """
     sweeps = [sweeps] if isinstance(sweeps, ChunksizeSweep) else list(sweeps)
     if not sweeps:
         raise ValueError("chunksize_chart needs at least one ChunksizeSweep to draw")
-    fig = CourseFigure(figsize=(7.5, 4))
+    fig = CourseFigure(figsize=(6.4, 3.5))
     ax = fig.subplots()
+    top = sweeps[0].serial.median
     for sweep in sorted(sweeps, key=lambda s: s.processes):
         errors = [[t.median - t.best for t in sweep.timings],
                   [t.worst - t.median for t in sweep.timings]]
         line = ax.errorbar(sweep.chunksizes, sweep.medians, yerr=errors, marker="o",
                            capsize=3, label=f"{sweep.processes} process"
                            + ("es" if sweep.processes > 1 else ""))
-        ax.plot([sweep.best_chunksize], [sweep.best.median], marker="*", markersize=16,
-                color=line[0].get_color(), linestyle="none")
+        color = line[0].get_color()
+        top = max(top, *(t.worst for t in sweep.timings))
+        if len(sweep.chunksizes) > 1:  # a best of one point says nothing
+            ax.plot([sweep.best_chunksize], [sweep.best.median], marker="*", markersize=15,
+                    color=color, markeredgecolor="white", markeredgewidth=0.8,
+                    linestyle="none", zorder=4)
         if sweep.work:
             floor = [sweep.serial.median / sweep.most_possible(c) for c in sweep.chunksizes]
-            ax.plot(sweep.chunksizes, floor, color=line[0].get_color(), linestyle=":",
+            ax.plot(sweep.chunksizes, floor, color=color, linestyle=":",
                     label="least time these chunks allow\n(messages free, busiest process)")
         if mark and mark[0] == sweep.processes and mark[1] in sweep.chunksizes:
-            ax.plot([mark[1]], [sweep.timing(mark[1]).median], marker="o", markersize=14,
-                    markerfacecolor="none", markeredgecolor="black", linestyle="none")
+            ax.plot([mark[1]], [sweep.timing(mark[1]).median], marker="o", markersize=22,
+                    markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.2,
+                    linestyle="none", zorder=3)
     ax.axhline(sweeps[0].serial.median, color="gray", linestyle="--", label="plain loop")
     ax.set_xscale("log")
     sizes = sorted({c for sweep in sweeps for c in sweep.chunksizes})
     ax.set_xticks(sizes, [str(c) for c in sizes])
     ax.minorticks_off()
+    ax.set_xlim(sizes[0] / 2, sizes[-1] * 2)
     ax.set_xlabel("chunksize (items per message, log scale)")
     ax.set_ylabel("wall-clock time (s), median")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, top * 1.15)
     ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    ax.set_title(title or f"{sweeps[0].label}: time against chunksize (pool already started)")
-    fig.tight_layout()
+    ax.legend(fontsize="small")
+    ax.set_title(title or f"{sweeps[0].label}: time against chunksize\n"
+                 "(pool already started)", fontsize="medium")
     return fig
 
 
@@ -269,6 +331,23 @@ def weak_scaling_chart(
     return fig
 
 
+#: Marker shapes for measured points, one per process count, so that points at the
+#: same place stay told apart.
+POINT_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+
+
+def processes_label(n: int) -> str:
+    """``"1 process"``, ``"2 processes"``: a legend label."""
+    return f"{n} process" if n == 1 else f"{n} processes"
+
+
+def plain_number(value: float, _position: object = None) -> str:
+    """A tick label without powers of ten: ``1``, ``0.1``, ``0.01``, ``1,000``, ``2.5``."""
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.6g}"
+
+
 def prediction_chart(
     model, sizes: Sequence[int], processes: int, tasks: int,
     measured: Sequence[tuple[int, int, float]] = (), title: str = "",
@@ -276,32 +355,58 @@ def prediction_chart(
     """Return predicted speedup against task size for ``processes``, with measured points.
 
     ``model`` is a :class:`helpers.model.OverheadModel`; ``measured`` holds
-    ``(size, processes, speedup)`` triples. Both axes are logarithmic: the left of the
-    chart is where the pool costs more than it saves (below the break-even line).
+    ``(size, processes, speedup)`` triples. Both axes are logarithmic, labelled with
+    plain numbers (1, 0.1, 0.01): the left of the chart is where the pool costs more
+    than it saves (below the break-even line). Each process count has its colour and
+    marker shape, and is shifted a little sideways, so that points measured at the same
+    task size do not hide one another.
     """
     import numpy as np
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+    if not sizes:
+        raise ValueError("prediction_chart needs at least one task size")
     lo, hi = min(sizes), max(sizes)
-    grid = np.unique(np.geomspace(lo / 2, hi * 2, 60).astype(int))
-    fig = CourseFigure(figsize=(7.5, 4.2))
+    grid = np.unique(np.geomspace(lo / 2, hi * 2, 40).astype(int))
+    grid = grid[grid >= 1]
+    fig = CourseFigure(figsize=(6.4, 3.6))
     ax = fig.subplots()
     counts = sorted({processes} | {p for _, p, _ in measured})
-    colors = {p: f"C{i}" for i, p in enumerate(counts)}
-    for p in counts:
-        ax.plot(grid, [model.predict_speedup(int(s), p, tasks) for s in grid], color=colors[p],
-                linewidth=2.5 if p == processes else 1, alpha=1 if p == processes else 0.5,
-                label=f"model, {p} process" + ("es" if p > 1 else ""))
-    for size, p, speedup in measured:
-        ax.plot([size], [speedup], "o", color=colors[p], markersize=8)
-    ax.plot([], [], "o", color="black", label="measured")
-    ax.axhline(1, color="gray", linestyle="--", label="break even (pool = loop)")
-    ax.axhline(model.cpus, color="gray", linestyle=":", label=f"{model.cpus} usable CPUs")
+    style = {p: (f"C{i % 10}", POINT_MARKERS[i % len(POINT_MARKERS)])
+             for i, p in enumerate(counts)}
+    shift = {p: 1.07 ** (i - (len(counts) - 1) / 2) for i, p in enumerate(counts)}
+    speedups = [speedup for _, _, speedup in measured]
+    handles = []
+    for p in counts:  # one legend entry per process count: its curve and its marker
+        color, marker = style[p]
+        chosen = p == processes
+        (curve,) = ax.plot(grid, [model.predict_speedup(int(s), p, tasks) for s in grid],
+                           color=color, linewidth=2.5 if chosen else 1,
+                           alpha=1 if chosen else 0.5)
+        mine = [(size * shift[p], speedup) for size, q, speedup in measured if q == p]
+        (points,) = ax.plot([x for x, _ in mine], [y for _, y in mine], linestyle="none",
+                            marker=marker, markersize=7, color=color, markeredgecolor="black",
+                            markeredgewidth=0.6, alpha=0.85, zorder=3)
+        handles.append(((curve, points), processes_label(p)))
+    handles.append((ax.axhline(1, color="gray", linestyle="--"), "break even (pool = loop)"))
+    handles.append((ax.axhline(model.cpus, color="gray", linestyle=":"),
+                    f"{model.cpus} usable CPUs"))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    low = min([0.5, *speedups, *(model.predict_speedup(lo, p, tasks) for p in counts)])
+    ax.set_ylim(low / 1.6, max([model.cpus, *speedups]) * 1.6)
+    ax.set_xlim(lo / 2.5, hi * 2.5)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10))
+        axis.set_major_formatter(FuncFormatter(plain_number))
+        axis.set_minor_locator(NullLocator())  # unlabelled minor ticks cost time to draw
     ax.set_xlabel(f"task size (cpu_task iterations per task, {tasks} tasks; log scale)")
     ax.set_ylabel("speedup over the loop (x, log scale)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(loc="upper left", fontsize="small")
-    ax.set_title(title or "When does a pool pay? The model's prediction and your runs")
-    fig.tight_layout()
+    ax.grid(alpha=0.3, which="major")
+    ax.legend(*zip(*handles, strict=True), loc="lower right", fontsize="small",
+              title="model (line), measured (points)", title_fontsize="small",
+              handler_map={tuple: HandlerTuple(ndivide=1)})
+    ax.set_title(title or "When does a pool pay? The model's prediction and your runs",
+                 fontsize="medium")
     return fig
