@@ -69,7 +69,7 @@ def test_every_explorer_opens_with_three_points_and_a_crisp_chart(explorers):
         assert explorer.image.layout.width == f"{width}px"  # its own size, not stretched
         assert explorer.image.layout.max_width == "100%"  # shrinks in a narrow notebook
         assert width <= 580  # fits JupyterLab's output area in a 1024 px window
-        assert explorer.runs == 1 and explorer.run_seconds > 0
+        assert explorer.run_count == 1 and explorer.run_seconds > 0
         assert explorer.run_seconds_field.value.startswith("1 ")
         assert 0 < explorer.draw_seconds < explorer.run_seconds
         assert not explorer.button.disabled
@@ -116,7 +116,7 @@ def test_the_button_stays_disabled_until_the_chart_is_shown():
     explorer.slider.value = 2
     explorer.button.click()
     assert explorer.events == [("button", True), ("image", True), ("button", False)]
-    assert explorer.status.value == "drew 2" and explorer.runs == 2
+    assert explorer.status.value == "drew 2" and explorer.run_count == 2
 
 
 def test_a_failed_run_says_so_and_gives_the_button_back():

@@ -111,9 +111,11 @@ class Explorer:
 
     ``run_seconds`` is how long the last run took in the kernel, from the start of
     :meth:`busy` to the new chart handed to the browser, ``draw_seconds`` the part of it
-    spent drawing the chart, and ``runs`` counts the runs; a hidden field in the widget
-    (CSS class ``explorer-run-seconds``) carries them, as ``"runs seconds draw"``, so
-    that a browser test can tell the kernel's part of a click from the browser's.
+    spent drawing the chart, and ``run_count`` counts the runs (a name of its own:
+    explorers keep their measurements in attributes such as ``runs``). A hidden field in
+    the widget (CSS class ``explorer-run-seconds``) carries them, as ``"count seconds
+    draw"``, so that a browser test can tell the kernel's part of a click from the
+    browser's.
     """
 
     def __init__(self, controls: Sequence[widgets.Widget], button: str = "Run") -> None:
@@ -125,7 +127,7 @@ class Explorer:
         self.image.add_class("explorer-chart")
         self.run_seconds: float | None = None
         self.draw_seconds: float | None = None
-        self.runs = 0
+        self.run_count = 0
         self.run_seconds_field = widgets.HTML(layout=widgets.Layout(display="none"))
         self.run_seconds_field.add_class("explorer-run-seconds")
         self._started: float | None = None
@@ -203,9 +205,9 @@ class Explorer:
         self.draw_seconds = done - begin
         if self._started is not None:
             self.run_seconds = done - self._started
-            self.runs += 1
+            self.run_count += 1
             self.run_seconds_field.value = (
-                f"{self.runs} {self.run_seconds:.4f} {self.draw_seconds:.4f}")
+                f"{self.run_count} {self.run_seconds:.4f} {self.draw_seconds:.4f}")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
