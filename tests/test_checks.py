@@ -155,3 +155,24 @@ def test_guess_text_says_when_there_was_no_guess():
     assert guess_text(1.5, "x") == "you guessed 1.5x"
     assert guess_text("half") == "you guessed half"
     assert guess_text(0) == "you guessed 0"
+
+
+def test_call_within_reports_result_error_and_a_call_that_does_not_end():
+    import threading
+
+    from helpers.checks import call_within
+
+    done = call_within(sum, ([1, 2, 3],), timeout=5)
+    assert done.finished and done.result == 6 and done.error is None and done.outcome == 6
+
+    def raises():
+        raise ValueError("wrong")
+
+    failed = call_within(raises, timeout=5)
+    assert failed.finished and isinstance(failed.error, ValueError)
+    assert failed.outcome is failed.error
+
+    release = threading.Event()
+    stuck = call_within(release.wait, (30,), timeout=0.2)
+    release.set()
+    assert not stuck.finished and stuck.result is None and stuck.seconds < 5

@@ -7,7 +7,7 @@ can try again. The verdict shows nothing more in the notebook than the printed l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 class Verdict:
@@ -67,3 +67,50 @@ def guess_text(guess: object, unit: str = "") -> str:
                                                ("", "...", "?")):
         return "you did not guess"
     return f"you guessed {guess}{unit}"
+
+
+class Call:
+    """What :func:`call_within` saw: whether the call finished, its result or error, its time."""
+
+    def __init__(self, finished: bool, result: object = None,
+                 error: BaseException | None = None, seconds: float = 0.0) -> None:
+        self.finished, self.result, self.error, self.seconds = finished, result, error, seconds
+
+    @property
+    def outcome(self) -> object:
+        """The error if the call raised one, else its result."""
+        return self.error if self.error is not None else self.result
+
+    def __repr__(self) -> str:
+        return (f"Call(finished={self.finished}, result={self.result!r}, error={self.error!r}, "
+                f"seconds={self.seconds:.3f})")
+
+
+def call_within(func: Callable, args: Sequence = (), timeout: float = 60.0) -> Call:
+    """Call the learner's ``func(*args)`` in a thread and wait for it at most ``timeout`` s.
+
+    A learner's answer may hang (a ``join()`` with no timeout on a process that cannot
+    end, a ``get()`` on a queue that stays empty); a checker must not hang with it. The
+    call runs in a daemon thread; an error it raises is kept, not raised. If it has not
+    finished in time, ``finished`` is False and the thread is left to end on its own
+    (the checker should then stop the processes it waits for).
+    """
+    import threading
+    import time
+
+    box: dict[str, object] = {}
+
+    def call() -> None:
+        try:
+            box["result"] = func(*args)
+        except BaseException as err:  # the learner's error is reported, never raised
+            box["error"] = err
+
+    begin = time.perf_counter()
+    thread = threading.Thread(target=call, name="checker-call", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    seconds = time.perf_counter() - begin
+    if thread.is_alive():
+        return Call(False, seconds=seconds)
+    return Call(True, box.get("result"), box.get("error"), seconds)  # type: ignore[arg-type]

@@ -7,12 +7,11 @@ import os
 import re
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.process import BaseProcess
 
-from helpers.checks import Verdict, _is_number, report
+from helpers.checks import Verdict, _is_number, call_within, report
 from helpers.system import get_context
 from helpers.workers import io_task, stubborn_sleep
 
@@ -124,26 +123,6 @@ def check_exitcodes(predicted: Mapping[str, object]) -> Verdict:
     return report("Your prediction: exit codes", checks)
 
 
-def _call_bounded(stop: Callable, p: BaseProcess, limit: float) -> tuple[bool, object, float]:
-    """Call ``stop(p)`` in a thread; return (finished in time, its result or error, seconds)."""
-    box: dict[str, object] = {}
-
-    def call() -> None:
-        try:
-            box["result"] = stop(p)
-        except Exception as err:  # report the learner's error, do not raise it
-            box["error"] = err
-
-    begin = time.perf_counter()
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(limit)
-    elapsed = time.perf_counter() - begin
-    if thread.is_alive():
-        return False, None, elapsed
-    return True, box.get("error", box.get("result")), elapsed
-
-
 def _cleanup(p: BaseProcess) -> None:
     if not getattr(p, "_closed", False) and p.pid is not None and p.is_alive():
         p.kill()
@@ -162,7 +141,8 @@ def _try_stop(stop: Callable, target: Callable, limit: float) -> dict[str, objec
             ready.wait(30)  # stop() must meet a process that really ignores SIGTERM
         else:
             time.sleep(0.2)
-        in_time, outcome, seconds = _call_bounded(stop, p, limit)
+        call = call_within(stop, (p,), limit)
+        in_time, outcome, seconds = call.finished, call.outcome, call.seconds
         closed = getattr(p, "_closed", False)
         alive = False if closed else p.is_alive()
         code = None if closed else p.exitcode
@@ -312,7 +292,8 @@ def _call_parallel(parallel: Callable, chunks: Sequence[range], limit: float):
     import multiprocessing
 
     before = {p.pid for p in multiprocessing.active_children()}
-    in_time, outcome, _ = _call_bounded(parallel, list(chunks), limit)
+    call = call_within(parallel, (list(chunks),), limit)
+    in_time, outcome = call.finished, call.outcome
     if not in_time:  # a get() or join() without a timeout: stop the children it waits for
         for p in multiprocessing.active_children():
             if p.pid not in before:

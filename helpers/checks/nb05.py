@@ -15,11 +15,10 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from helpers.checks import Verdict, report
+from helpers.checks import Verdict, call_within, report
 from helpers.parallel import NotInModuleError, check_sendable
 from helpers.system import get_context
 
@@ -200,22 +199,6 @@ def _mapped_by_others(names: set[str]) -> set[str]:
     return found
 
 
-def _call_bounded(func: Callable, *args: object) -> tuple[bool, object, BaseException | None]:
-    """Call ``func(*args)`` in a thread; return (ended, result, error) within LIMIT s."""
-    box: dict[str, object] = {}
-
-    def target():
-        try:
-            box["result"] = func(*args)
-        except BaseException as err:  # noqa: BLE001 - handed back to the checker
-            box["error"] = err
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(LIMIT)
-    return not thread.is_alive(), box.get("result"), box.get("error")  # type: ignore[return-value]
-
-
 def check_shared_sum(shared_sum: object, length: int = 200_000) -> Verdict:
     """Check exercise 2: ``shared_sum(values, pool)`` sums ``values`` from shared memory.
 
@@ -237,7 +220,8 @@ def check_shared_sum(shared_sum: object, length: int = 200_000) -> Verdict:
     # starts its own, which deletes the segments it saw when the worker exits.
     resource_tracker.ensure_running()
     with get_context().Pool(2) as pool:
-        ended, result, error = _call_bounded(shared_sum, _guarded(values), pool)
+        call = call_within(shared_sum, (_guarded(values), pool), LIMIT)
+        ended, result, error = call.finished, call.result, call.error
         if not ended:
             pool.terminate()
     left = shm_segments() - before

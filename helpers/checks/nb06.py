@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from helpers.checks import Verdict, report
+from helpers.checks import Verdict, call_within, report
 from helpers.messaging import CHANNELS, Report, Throughput, size_text
 from helpers.parallel import check_seconds
 from helpers.scripts import run_script
@@ -252,20 +251,9 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
         return report(title, [(False, "", "pass your function itself: check_gather(gather, why).")])
     limit = check_seconds(limit, "limit")
     before = {p.pid for p in multiprocessing.active_children()}
-    box: dict[str, object] = {}
-
-    def call() -> None:
-        try:
-            box["value"] = gather(get_context(), list(parts))
-        except Exception as err:  # the learner's error is reported, not raised
-            box["error"] = err
-
-    begin = time.perf_counter()
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(limit)
-    seconds = time.perf_counter() - begin
-    if thread.is_alive():
+    call = call_within(gather, (get_context(), list(parts)), limit)
+    seconds = call.seconds
+    if not call.finished:
         stuck = _new_children(before)
         for p in stuck:
             p.kill()  # a join() without a timeout then returns
@@ -274,8 +262,8 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
         return report(title, [(False, "", f"gather did not return within {limit:g} s: a "
                                "join() without a timeout waits for a process that cannot end "
                                "until its report is read. Read first, then join.")])
-    if "error" in box:
-        err = box["error"]
+    if call.error is not None:
+        err = call.error
         hint = f"gather raised {type(err).__name__}: {err}"
         if type(err).__name__ == "Empty":
             hint += " (a get() timed out: did you read more reports than processes?)"
@@ -286,7 +274,7 @@ def check_gather(gather: object, why: object = None, parts=(0.4, 0.2, 0.0),
     left = _new_children(before)
     for p in left:
         p.kill()
-    value = box.get("value")
+    value = call.result
     reports = [r for r in value if isinstance(r, Report)] if isinstance(value, list) else []
     waited = [r.waited for r in reports if r.waited is not None]
     worst = max(waited, default=0.0)

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from helpers.checks import Verdict, report
+from helpers.checks import Verdict, call_within, report
 from helpers.parallel import check_workers
 from helpers.system import start_method, usable_cpus
 
@@ -102,22 +102,6 @@ def notebook_functions(func: Callable) -> list[str]:
     return found
 
 
-def _run_bounded(func: Callable, args: tuple, timeout: float) -> tuple[bool, object, object]:
-    """Run ``func(*args)`` in a thread; return (finished, result, exception)."""
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = func(*args)
-        except BaseException as err:  # reported to the learner, not raised
-            box["error"] = err
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return not thread.is_alive(), box.get("result"), box.get("error")
-
-
 def _answer_hint(result: object, expected: Counter) -> str:
     if result is None:
         return ("your function returned None. Did it print the counts instead of returning "
@@ -164,7 +148,8 @@ def check_capstone(func: Callable, files: Sequence, expected: Counter,
             "worker is a fresh Python that never ran your notebook, so it cannot find it, and "
             "the pool would wait forever. Put it in my_imports.py with your function."))])
     with ChildWatcher() as watcher:
-        finished, result, error = _run_bounded(func, (files, processes), timeout)
+        call = call_within(func, (files, processes), timeout)
+        finished, result, error = call.finished, call.result, call.error
     if not finished:
         return report(title, [(False, "", (
             f"your function did not finish within {timeout:.0f} s. Does it join a pool "
