@@ -228,9 +228,9 @@ NB04 = [
          wrong("A speedup of 1.9x: the machine looked idle, so one run is enough",
                "Background programs come and go within a second; you cannot see from one run "
                "whether it was disturbed."),
-         wrong("The fastest of the two runs of each, since that is the true time",
-               "With one run each there is no spread to choose from, and the first run also "
-               "pays one-off costs (imports, start-up): warm up first."))),
+         wrong("1.9x, rounded down to be safe: one run's error is small",
+               "On a shared machine it is not: the seven runs of section 1 showed how far "
+               "apart the same task can be, and a first run also pays one-off costs."))),
     Question(
         "Speedup with `p` processes is some time divided by the time with `p` processes. "
         "Which time?",
