@@ -1,12 +1,13 @@
 """Build the executed edition of the course: every notebook run fresh, saved as linked HTML.
 
 ``make site`` (or ``python -m tests.build_site``) runs each notebook of ``notebooks/`` top to
-bottom in a fresh kernel, as Run All would, stores the explorers' widget state so that they
-render in the page, and writes ``build/site/NN_name.html`` plus an ``index.html`` in course
-order. Each page starts with a header that says when and on what machine it was recorded
-(CPUs, Python, start method, task scale), and links to the previous and next notebook. Links
-between notebooks point to the pages. The HTML is generated, never committed (``build/`` is
-ignored).
+bottom in a fresh kernel, as Run All would, keeps the widgets' state, and writes
+``build/site/NN_name.html`` plus an ``index.html`` in course order. Explorers show the chart
+they drew, quizzes their questions as text (a page has no kernel to answer them), so charts and
+quizzes show without JavaScript (formulas still use MathJax from its CDN). Each page starts
+with a header that says when and on what machine it was recorded (CPUs, Python, start method,
+task scale), and links to the previous and next notebook. Links between notebooks point to the
+pages. The HTML is generated, never committed (``build/`` is ignored).
 
     python -m tests.build_site                   # every notebook, at the learner's size
     COURSE_SCALE=0.1 python -m tests.build_site --only 00 01 --out /tmp/site
@@ -51,6 +52,37 @@ def title_of(nb: nbformat.NotebookNode) -> str:
     return nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
 
 
+def make_widgets_static(nb: nbformat.NotebookNode) -> int:
+    """Show each widget output as what it holds, so that the page needs no JavaScript.
+
+    A page has no kernel: an explorer's controls cannot measure and a quiz cannot answer.
+    So an explorer's output becomes the PNG of its chart, and a quiz's its plain text (its
+    questions and options). The widget state stays stored in the page's notebook metadata.
+    Returns how many outputs became a chart.
+    """
+    state = nb.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+
+    def images(model_id: str) -> list[str]:
+        model = state.get(model_id, {})
+        found = [b["data"] for b in model.get("buffers", [])
+                 if model.get("model_name") == "ImageModel" and b.get("path") == ["value"]]
+        for child in model.get("state", {}).get("children", []):
+            found += images(str(child).removeprefix("IPY_MODEL_"))
+        return found
+
+    charts = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            view = data.pop("application/vnd.jupyter.widget-view+json", None)
+            if view and (found := images(view["model_id"])):
+                data["image/png"] = found[0]
+                data.pop("text/plain", None)
+                charts += 1
+    return charts
+
+
 def nav(paths: list[Path], index: int) -> str:
     links = ["[course index](index.html)"]
     if index > 0:
@@ -74,6 +106,7 @@ def build(paths: list[Path], out: Path, all_paths: list[Path]) -> list[tuple[Pat
                                 resources={"metadata": {"path": str(NOTEBOOKS)}},
                                 store_widget_state=True)
         client.execute()
+        make_widgets_static(nb)
         where = nav(all_paths, all_paths.index(path))
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(
             f"> **The executed edition.** {header} Your own run will differ: every chart is "

@@ -2,8 +2,8 @@
 
 Building every notebook takes as long as running them all, so this test builds notebook 00
 alone, at the tests' scale, and reads the page: it has the recording header, the explorer's
-widget state (its chart image included), the links to the next notebook's page and to the
-index, and the index lists it.
+widget state, its chart as an image, the quiz as text, the links to the next notebook's page
+and to the index, and the index lists it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def test_the_site_builds_a_page_with_its_charts_widgets_and_header(tmp_path):
     models = json.loads(state[1])["state"].values()
     images = [m for m in models if m["model_name"] == "ImageModel"]
     assert images and all(m.get("buffers") for m in images), "the explorer drew no chart"
-    assert any(m["model_name"] == "ToggleButtonsModel" for m in models), "no quiz widget"
+    chart = images[0]["buffers"][0]["data"]
+    assert f"data:image/png;base64,{chart}" in page, "the explorer's chart is not on the page"
+    assert "Quiz: 00 · Welcome" in page, "the quiz's questions are not on the page"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "href='00_welcome.html'" in index
 
