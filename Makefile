@@ -4,6 +4,8 @@
 #                     (with leak checks), the browser test; with CI set, also the matrix
 #   make test-matrix  every notebook and unit test under fork, spawn and forkserver, on
 #                     Python 3.11, 3.12 and 3.13, each Python in its own .venv-3.X
+#   make site         the executed edition: every notebook run fresh, as linked HTML pages
+#                     with charts and widgets, in build/site (COURSE_SCALE=1 unless set)
 #   make profile      what a learner waits for: each notebook run as Run All would, at the
 #                     learner's size; its seconds, slowest cell and peak memory (not a test)
 # Choose the Python with `make lab PYTHON=python3.12`.
@@ -62,7 +64,7 @@ find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
   $(shell python$(1) -c pass 2>/dev/null && command -v python$(1))))
 
 
-.PHONY: bench profile
+.PHONY: site bench profile
 .PHONY: setup setup-test lab test lint unit notebooks browser unit-and-browser browser-deps strip clean \
         test-matrix matrix-venvs $(MATRIX_CELLS)
 
@@ -95,6 +97,11 @@ PROFILE_NOTEBOOKS ?=
 PROFILE_FLAGS ?=
 profile: setup
 	COURSE_SCALE=$(PROFILE_SCALE) $(PY) tests/profile_notebooks.py $(PROFILE_FLAGS) $(PROFILE_NOTEBOOKS)
+
+# The executed edition: a page per notebook, at the learner's size unless COURSE_SCALE is
+# given on the command line (make site COURSE_SCALE=0.1).
+site: setup
+	COURSE_SCALE=$(if $(filter command line environment,$(origin COURSE_SCALE)),$(COURSE_SCALE),1) $(PY) -m tests.build_site
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_welcome.ipynb
