@@ -146,3 +146,9 @@ def test_the_notebook_shows_its_quiz_just_before_the_summary(number):
     assert len(at) == 1, f"notebook {number} must call {call} once"
     assert sources[at[0] - 1].startswith("## Quiz")
     assert sources[at[0] + 1].startswith("## Summary")
+
+
+def test_every_notebook_has_a_quiz():
+    numbers = sorted(p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [n for n in numbers if n not in QUIZZES]
+    assert not missing, f"notebooks without a quiz in helpers/checks/quizzes.py: {missing}"

@@ -421,6 +421,58 @@ NB08 = [
                "attempt already did."))),
 ]
 
+NB07 = [
+    Question(
+        "A pool must parse 700 source files. What should each task carry to its worker?",
+        (right("The file's path: the worker reads the file itself",
+               "A path is a few dozen bytes; reading in the parent is serial work, and every "
+               "byte sent is pickled in the parent and unpickled in the worker."),
+         wrong("The file's contents, read in the notebook first, so the workers only compute",
+               "Then the notebook reads every file alone (serial), and megabytes are pickled "
+               "through the pool's pipes: the cost you measured in section 4."),
+         wrong("Nothing: the workers see the notebook's variables, so a list of texts is "
+               "shared",
+               "Processes share nothing by default; under spawn or forkserver a worker never "
+               "ran the notebook at all (notebook 05)."))),
+    Question(
+        "A few files take 40 times longer than the median, and they come last in your list. "
+        "What shortens the run the most?",
+        (right("Sort the files largest first and hand them out with `imap_unordered` and "
+               "small chunks",
+               "The long tasks start first, and the short ones fill the gaps at the end, so no "
+               "worker sits idle while one works through the long pole."),
+         wrong("A bigger chunksize, so there are fewer messages",
+               "Big chunks put the long files together in one chunk: one worker runs them "
+               "while the others have nothing left (the timeline shows it)."),
+         wrong("More processes than CPUs, so the long files get more workers",
+               "One file is one task: it runs in one worker whatever the pool's size, and "
+               "extra processes only share the same CPUs."))),
+    Question(
+        "You call `np.random.seed(2024)` in the notebook, then each task of a `fork` pool draws "
+        "with `np.random.randint`. What do the workers draw?",
+        (right("The same numbers in every worker: each is a copy of the notebook's global "
+               "generator, in the same state",
+               "Fork copies the process, generator included. Give every task its own seed: "
+               "`SeedSequence(2024).spawn(n)` and `default_rng(seed)` per task."),
+         wrong("Different numbers, reproducible from the seed 2024",
+               "Under fork they are identical, not different; under spawn and forkserver "
+               "they differ but the seed never reached the workers, so no run repeats."),
+         wrong("Different numbers, because each process has its own memory",
+               "Its own memory, yes, but a copy of the parent's: the generator's state is "
+               "copied with it."))),
+    Question(
+        "Which job may run as fast with threads as with processes?",
+        (right("A NumPy computation on large arrays, whose heavy steps release the GIL",
+               "Compiled code that releases the GIL runs in parallel in threads; measure "
+               "both, as section 9 did, before you choose."),
+         wrong("Parsing source files with `ast.parse` and walking the trees",
+               "That is pure-Python work: it holds the GIL, so threads take turns and only "
+               "processes use several CPUs."),
+         wrong("No job: threads never help CPU-bound work",
+               "They never help pure-Python computing in a standard build; libraries that "
+               "release the GIL are the exception, so measure."))),
+]
+
 QUIZZES: dict[str, tuple[str, list[Question]]] = {
     "00": ("Welcome", NB00),
     "01": ("Processes vs threads", NB01),
@@ -429,5 +481,6 @@ QUIZZES: dict[str, tuple[str, list[Question]]] = {
     "04": ("Measuring speedup", NB04),
     "05": ("Sharing state", NB05),
     "06": ("Communication", NB06),
+    "07": ("A real pipeline", NB07),
     "08": ("Robustness", NB08),
 }
