@@ -183,13 +183,24 @@ def observe(fault: str, api: str, patience: float = DEFAULT_PATIENCE,
     run = _observe_pool if api == "Pool" else _observe_executor
     noticed, seconds, error = run(ctx, _FAULT_WORKERS[fault], options, patience, starts)
     return Outcome(fault, api, noticed, seconds, error, patience,
-                   starts.value if starts is not None else None)
+                   read_count(starts) if starts is not None else None)
+
+
+def read_count(counter) -> int:
+    """Read a shared ``Value`` without taking its lock.
+
+    ``counter.value`` takes the counter's lock first. A worker stopped by ``terminate()``
+    while it held that lock (inside ``with counter.get_lock():``) never releases it, and
+    ``counter.value`` would then wait forever. Reading the raw value needs no lock; it may
+    miss an update still in progress, which is fine for a count shown to you.
+    """
+    return counter.get_obj().value
 
 
 def _first_start(starts) -> None:
     """Wait (bounded) until a worker has run the failing initializer at least once."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while starts.value < 1 and time.monotonic() < deadline:
+    while read_count(starts) < 1 and time.monotonic() < deadline:
         time.sleep(0.002)
 
 

@@ -198,3 +198,21 @@ def test_log_to_queue_sends_the_workers_records():
 def test_announced_sleep_prints_one_line(capsys):
     assert faults.announced_sleep(3, 0.001) == 3
     assert capsys.readouterr().out.startswith("task 3 started in ")
+
+
+def test_read_count_reads_a_counter_whose_lock_a_dead_worker_still_holds():
+    import operator
+
+    from helpers.faults import read_count
+    from helpers.system import get_context
+
+    ctx = get_context()
+    counter = ctx.Value("i", 7)
+    # operator.methodcaller("acquire")(lock) takes the lock; the process then exits with it
+    taker = ctx.Process(target=operator.methodcaller("acquire"), args=(counter.get_lock(),))
+    taker.start()
+    taker.join(30)
+    assert taker.exitcode == 0
+    lock = counter.get_lock()
+    assert not lock.acquire(timeout=0.2), "the dead process should still hold the lock"
+    assert read_count(counter) == 7  # counter.value would wait forever here

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from helpers.checks import Verdict, _is_number, report
+from helpers.checks import Verdict, _is_number, call_within, report
 from helpers.parallel import check_seconds
 from helpers.scripts import run_script
 from helpers.system import get_context
@@ -220,12 +220,19 @@ def check_worker_logging(init_worker: Callable, work: Callable, fmt: object,
     try:
         with ctx.Pool(2, initializer=init_worker, initargs=(queue,)) as pool:
             pool.map_async(work, items, chunksize=1).get(60)  # bounded: a checker must end
+            pool.close()  # the workers exit normally, after sending every record; leaving
+            pool.join()  # `with` would terminate them, maybe in the middle of one
     except Exception as err:  # noqa: BLE001 (the learner's code may raise anything)
         error = f"{type(err).__name__}: {err}"
     finally:
-        listener.stop()
+        # A worker terminated while it sent a record leaves the queue unreadable, and
+        # listener.stop() would wait forever: bound it, and then do not wait for the queue.
+        stopped = call_within(listener.stop, timeout=10).finished
         queue.close()
-        queue.join_thread()
+        if stopped:
+            queue.join_thread()
+        else:
+            queue.cancel_join_thread()
     lines = [line for line in stream.getvalue().splitlines() if line.strip()]
     print("lines the listener wrote:")
     for line in lines[:12]:
