@@ -4,7 +4,7 @@ Builds notebooks 00 and 01 with ``tests/build_site.py`` at the tests' scale, ope
 headless Chromium from the files, with every network request refused (as offline, and as a
 reader whose CDN is blocked), and checks what a reader sees: the recording header, every chart
 image decoded (00's explorer chart, 01's bar charts), the quiz's questions, and the link to
-the next page, which opens it. Chromium and Playwright as in ``test_lab_explorer.py``.
+the next page, which opens it. Chromium and Playwright as in ``test_explorers_in_lab.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.browser.test_lab_explorer import CHROMIUM, CHROMIUM_FLAGS, ROOT, need_browser
+from tests.browser.test_explorers_in_lab import CHROMIUM, CHROMIUM_FLAGS, ROOT, need_browser
 
 DRAWN_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
     .map(img => img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0)"""
