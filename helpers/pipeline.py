@@ -171,6 +171,20 @@ def functions_of(tree: ast.AST) -> tuple[FunctionInfo, ...]:
     return tuple(sorted(found, key=lambda f: (f.line, f.name)))
 
 
+#: Held around ``ast.parse``. On Python 3.11 (seen on 3.11.7) two threads parsing at once
+#: can fail with ``SystemError: AST constructor recursion depth mismatch``: the counter that
+#: guards the AST's depth belongs to the interpreter, not to the thread (CPython gh-106905).
+#: Threads parse one at a time here, which costs nothing, as the GIL lets only one of them
+#: run Python's parser at a time anyway; each process has its own lock and parses freely.
+_PARSE_LOCK = threading.Lock()
+
+
+def parse(source: bytes | str, filename: str = "<source>") -> ast.Module:
+    """``ast.parse(source)``, safe to call from several threads at once (see _PARSE_LOCK)."""
+    with _PARSE_LOCK:
+        return ast.parse(source, filename=filename)
+
+
 def scan_source(source: bytes | str, path: str = "<source>") -> FileReport:
     """Return the :class:`FileReport` of Python source code you already hold.
 
@@ -182,7 +196,7 @@ def scan_source(source: bytes | str, path: str = "<source>") -> FileReport:
     size = len(source.encode() if isinstance(source, str) else source)
     lines = source.count(b"\n" if isinstance(source, bytes) else "\n")
     try:
-        tree = ast.parse(source, filename=path)
+        tree = parse(source, filename=path)
     except (SyntaxError, ValueError) as err:  # ValueError: null bytes in the source
         return FileReport(path, size, lines, (), f"{type(err).__name__}: {err}")
     return FileReport(path, size, lines, functions_of(tree))
@@ -409,7 +423,7 @@ def imports_of(path: str | os.PathLike) -> Counter:
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"imports_of takes the path of a .py file, not {type(path).__name__}")
     try:
-        tree = ast.parse(Path(path).read_bytes())
+        tree = parse(Path(path).read_bytes(), filename=str(path))
     except (SyntaxError, ValueError):
         return Counter()
     names = set()

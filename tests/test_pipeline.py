@@ -1,5 +1,6 @@
 """helpers.pipeline, its charts and its explorer: the scan of the standard library in 07."""
 
+import ast
 import os
 import random
 import textwrap
@@ -286,3 +287,16 @@ def test_seeded_draws_are_the_same_in_any_process():
         got = pool.starmap(seeded_draw, [(i, s, 0) for i, s in enumerate(seeds)])
     assert [n for _, _, n in got] == expected
     assert len(set(expected)) == 3
+
+
+def test_parse_from_many_threads_gives_the_trees_of_a_loop():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers.pipeline import parse
+
+    sources = [f"def f{i}(x):\n    return [x * {i} for _ in range({i})]\n" * 40
+               for i in range(16)]
+    expected = [ast.dump(parse(s)) for s in sources]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda s: ast.dump(parse(s)), sources * 4))
+    assert got == expected * 4
