@@ -109,12 +109,8 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check helpers tests notebooks
 
-# The unit tests mostly wait (processes starting, checkers' bounds), so they run in
-# UNIT_WORKERS pytest-xdist workers; the tests that make shared-memory segments or compare
-# /dev/shm before and after share one worker (their xdist_group), so none sees another's.
-UNIT_WORKERS ?= 3
 unit: setup-test
-	$(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) --dist loadgroup tests --ignore=tests/browser
+	$(PY) -m pytest $(PYTEST_FLAGS) tests --ignore=tests/browser
 
 notebooks: setup-test
 	COURSE_SCALE=$(COURSE_SCALE) $(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks

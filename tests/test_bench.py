@@ -13,10 +13,6 @@ import pytest
 from helpers.bench import handoff_costs, main, parser, process_counts, verdict
 from helpers.timing import Scaling, Timing
 
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
-
 ROOT = Path(__file__).parent.parent
 
 

@@ -16,10 +16,6 @@ from pathlib import Path
 
 import pytest
 
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
-
 CHEATSHEET = Path(__file__).resolve().parent.parent / "docs" / "cheatsheet.md"
 BLOCK = re.compile(r"^## (.+?)$(?:(?!^## ).)*?^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # What each section's script must print (a piece of its output).

@@ -18,10 +18,6 @@ from helpers.checks.nb05 import (
 )
 from helpers.system import get_context
 
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
-
 N = 4_000
 WORDS = ["apple", "banana", "cherry", "avocado", "blueberry", "cranberry", "apricot"]
 

@@ -11,11 +11,6 @@ import re
 from pathlib import Path
 
 import nbformat
-import pytest
-
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

@@ -28,10 +28,6 @@ from helpers.startup import available_methods
 from helpers.system import get_context
 from helpers.widgets.sharing import SharingExplorer
 
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
-
 
 def test_unlocked_counter_loses_updates():
     lost = [race("unlocked", 4, 20_000).lost for _ in range(3)]

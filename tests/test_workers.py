@@ -8,10 +8,6 @@ import pytest
 
 from helpers import workers
 
-# These tests make shared-memory segments or compare /dev/shm before and after: under
-# pytest-xdist (make unit) they run one at a time, in one worker (the Makefile's unit target).
-pytestmark = pytest.mark.xdist_group("shared-memory")
-
 
 def test_cpu_task_checksum_matches_the_definition():
     assert workers.cpu_task(10) == sum(i * i % 7 for i in range(10))
