@@ -60,6 +60,12 @@ def speedup_text(speedup: float) -> str:
     return f"{speedup:.3g}x"
 
 
+def max_processes_for(max_processes: int | None, usable: int) -> int:
+    """The top of an explorer's processes slider: ``max_processes`` if given, else twice
+    the usable CPUs (at least 3, so that even one CPU shows what oversubscription does)."""
+    return check_workers(max_processes or max(3, 2 * usable), "max_processes")
+
+
 def processes_slider(max_processes: int, value: int) -> widgets.IntSlider:
     """A slider of process counts from 1 to ``max_processes``, starting at ``value``.
 

@@ -17,6 +17,7 @@ from helpers.timing import Timing
 from helpers.widgets.base import (
     Explorer,
     choice_slider,
+    max_processes_for,
     processes_slider,
     processes_text,
     speedup_text,
@@ -63,8 +64,7 @@ class ChunksizeExplorer(Explorer):
         initial: Sequence[int] | None = None,
     ) -> None:
         usable = usable_cpus()
-        self.max_processes = check_workers(max_processes or max(3, 2 * usable),
-                                           "max_processes")
+        self.max_processes = max_processes_for(max_processes, usable)
         self.func = func
         self.items = list(items) if items is not None else long_tail_tasks()
         if not self.items:

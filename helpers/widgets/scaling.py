@@ -12,7 +12,13 @@ from helpers.parallel import check_workers, run
 from helpers.plots import scaling_chart
 from helpers.system import usable_cpus
 from helpers.timing import Scaling, Timing, measure
-from helpers.widgets.base import Explorer, processes_slider, processes_text, speedup_text
+from helpers.widgets.base import (
+    Explorer,
+    max_processes_for,
+    processes_slider,
+    processes_text,
+    speedup_text,
+)
 from helpers.workers import cpu_task, default_cpu_size
 
 
@@ -36,8 +42,7 @@ class ProcessExplorer(Explorer):
         initial: Sequence[int] | None = None,
     ) -> None:
         usable = usable_cpus()
-        self.max_processes = check_workers(max_processes or max(3, 2 * usable),
-                                           "max_processes")
+        self.max_processes = max_processes_for(max_processes, usable)
         if items is None:  # about half a second of serial work, in many equal tasks
             tasks = max(12, 4 * usable)
             items = [max(1, default_cpu_size() * 6 // tasks)] * tasks

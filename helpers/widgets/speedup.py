@@ -18,6 +18,7 @@ from helpers.timing import Timing, measure_in_turns
 from helpers.widgets.base import (
     Explorer,
     choice_slider,
+    max_processes_for,
     processes_slider,
     processes_text,
     speedup_text,
@@ -53,8 +54,7 @@ class SpeedupPredictor(Explorer):
         self.sizes = sorted({check_size(s, "task size") for s in sizes})
         self.tasks = check_size(tasks, "tasks")
         self.repeats = check_workers(repeats, "repeats")
-        self.max_processes = check_workers(max_processes or max(3, 2 * usable),
-                                           "max_processes")
+        self.max_processes = max_processes_for(max_processes, usable)
         self.model = model if model is not None else calibrate()
 
         middle = self.sizes[len(self.sizes) // 2]
