@@ -195,8 +195,9 @@ def join_forever(ctx, parts):
     return [q.get(timeout=5) for _ in procs]
 
 
-def no_children_left():
-    return not [p for p in multiprocessing.active_children() if p.is_alive()]
+def children_alive():
+    """The processes of this test run still alive (a name and pid each, for the message)."""
+    return [f"{p.name} (pid {p.pid})" for p in multiprocessing.active_children() if p.is_alive()]
 
 
 def test_gather_right_answer_passes(capsys):
@@ -219,7 +220,7 @@ def test_gather_half_fix_is_caught_waiting(capsys):
 def test_gather_that_hangs_is_stopped(capsys):
     assert not nb06.check_gather(join_forever, WHY, limit=3)
     assert "did not return within 3 s" in verdict(capsys)
-    assert no_children_left()
+    assert children_alive() == []
 
 
 def test_gather_without_an_explanation(capsys):
