@@ -189,6 +189,10 @@ def test_log_to_queue_sends_the_workers_records():
     try:
         with ctx.Pool(2, initializer=faults.log_to_queue, initargs=(queue,)) as pool:
             assert pool.map(faults.logged_square, range(4)) == [0, 1, 4, 9]
+            # as in 08: workers that exit normally send every record first; terminate()
+            # (the end of the with block) may stop one before its queue's thread has sent it
+            pool.close()
+            pool.join()
     finally:
         listener.stop()
     assert sorted(r.getMessage() for r in records) == [f"squaring {x}" for x in range(4)]
