@@ -24,6 +24,14 @@ SUDO := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] || echo sudo)
 # Seconds one notebook cell may run in the tests before it counts as hung.
 CELL_TIMEOUT ?= 180
 PIP_INSTALL := -m pip install --quiet --quiet --disable-pip-version-check
+# Installing: uv (a pip written in Rust, from PyPI) into the environment first, then the
+# course's packages with it: about 7 times faster than pip here (13 s against 95 s for
+# everything `make test` needs). If uv cannot be had, or it fails (uv does not read pip's
+# configuration, so a private package index set up for pip only is not seen), pip does it.
+# INSTALLER=pip uses pip alone. $(call install,PYTHON,ARGS)
+INSTALLER ?= uv
+install = { [ "$(INSTALLER)" = uv ] && { $(1) -m uv --version >/dev/null 2>&1 || $(1) $(PIP_INSTALL) uv; } && \
+  $(1) -m uv pip install --quiet --python $(1) $(2); } || $(1) $(PIP_INSTALL) $(2)
 # nbval runs every notebook top to bottom; the leak check runs after each one.
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p tests.nb_leak_check
 PYTEST_FLAGS := -q -p no:cacheprovider
@@ -73,15 +81,14 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) $(PIP_INSTALL) --upgrade pip
-	$(PY) $(PIP_INSTALL) -r requirements.txt -e .
+	@echo "== installing requirements.txt into $(VENV)"; $(call install,$(PY),-r requirements.txt -e .)
 	@touch $@
 
 # Test-only tools (playwright, repo2docker), which learners and Binder do not need.
 setup-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
-	$(PY) $(PIP_INSTALL) -r requirements-test.txt
+	@echo "== installing requirements-test.txt into $(VENV)"; $(call install,$(PY),-r requirements-test.txt)
 	@touch $@
 
 # The instructor's pre-flight check of this machine (see the README).
@@ -151,11 +158,10 @@ test-matrix:
 .venv-%/.installed: requirements.txt requirements-test.txt pyproject.toml
 	@py="$(call find_python,$*)"; test -n "$$py" || { echo "Python $* not found: set PYTHON$(subst .,,$*)=/path/to/python$* (or install it with pyenv)"; exit 1; }; \
 	echo "== .venv-$*: $$py"; test -x .venv-$*/bin/python || "$$py" -m venv .venv-$*
-	.venv-$*/bin/python $(PIP_INSTALL) --upgrade pip
-	.venv-$*/bin/python $(PIP_INSTALL) -r requirements.txt -r requirements-test.txt -e .
+	@$(call install,.venv-$*/bin/python,-r requirements.txt -r requirements-test.txt -e .)
 	@touch $@
 
-# Make the venvs one after the other (pip in parallel fights over its cache), then test.
+# Make the venvs one after the other (installers in parallel fight over their cache), then test.
 matrix-venvs: $(foreach p,$(sort $(MATRIX_PYTHONS) $(ONE_CPU_PYTHON)),.venv-$(p)/.installed)
 
 .SECONDEXPANSION:
