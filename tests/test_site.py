@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,8 +45,10 @@ def test_the_site_builds_a_page_with_its_charts_widgets_and_header(tmp_path):
     assert "href='00_welcome.html'" in index
 
 
-def test_a_wrong_notebook_number_is_refused(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "tests.build_site", "--only", "42", "--out",
-                           str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 2 and "no notebook numbered 42" in done.stderr
+def test_a_wrong_notebook_number_is_refused(tmp_path, capsys):
+    from tests.build_site import main  # in this process: the refusal comes before any build
+
+    with pytest.raises(SystemExit) as refused:
+        main(["--only", "42", "--out", str(tmp_path)])
+    assert refused.value.code == 2 and "no notebook numbered 42" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
