@@ -156,8 +156,9 @@ def test_error_summary_takes_the_last_exception_and_falls_back_to_the_last_line(
         error_summary(b"ValueError: bytes")
 
 
-# A script whose workers print when a task starts, then wait; Ctrl-C is sent when the
-# second task has started.
+# A script whose workers print when a task starts, then wait 2 s; Ctrl-C is sent when the
+# second task has started. (With 08's half second, a machine too busy to deliver the
+# signal within 2 s let the script finish, once.)
 INTERRUPTIBLE = """
 import time
 from helpers.faults import announced_sleep
@@ -166,7 +167,7 @@ from helpers.system import get_context
 if __name__ == "__main__":
     try:
         with get_context().Pool(2) as pool:
-            pool.map(announced_sleep, range(8), chunksize=1)
+            pool.starmap(announced_sleep, [(i, 2.0) for i in range(8)], chunksize=1)
         print("finished without an interrupt")
     except KeyboardInterrupt:
         print("main: KeyboardInterrupt")
