@@ -73,7 +73,7 @@ find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
 
 
 .PHONY: site bench profile
-.PHONY: setup setup-test lab test lint unit notebooks browser unit-and-browser browser-deps strip clean \
+.PHONY: setup setup-test lab test lint unit notebooks browser unit-notebooks-browser unit-then-notebooks browser-deps strip clean \
         test-matrix matrix-venvs $(MATRIX_CELLS)
 
 setup: $(VENV)/.installed
@@ -116,8 +116,12 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check helpers tests notebooks
 
+# The unit tests mostly wait (for processes to start, for checkers' bounds), so they run in
+# UNIT_WORKERS pytest-xdist workers; the files that make shared-memory segments or compare
+# /dev/shm share one worker (SHARED_MEMORY_FILES in tests/conftest.py).
+UNIT_WORKERS ?= 3
 unit: setup-test
-	$(PY) -m pytest $(PYTEST_FLAGS) tests --ignore=tests/browser
+	$(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) --dist loadgroup tests --ignore=tests/browser
 
 notebooks: setup-test
 	COURSE_SCALE=$(COURSE_SCALE) $(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
@@ -134,17 +138,23 @@ ifneq ($(CI),)
 endif
 
 ifneq ($(CI),)
-test: lint unit-and-browser notebooks test-matrix
+test: lint unit-notebooks-browser test-matrix
 else
-test: lint unit-and-browser notebooks
+test: lint unit-notebooks-browser
 endif
 
-# The unit tests and the browser test run side by side: the browser test mostly waits
-# (for JupyterLab, the kernel, the browser), and no test asserts a timing. Each one's
-# output is shown in one piece when it ends. The notebooks run alone afterwards: their
-# leak check looks at the whole machine's /dev/shm, where the unit tests make segments.
-unit-and-browser: setup-test
-	@$(MAKE) --no-print-directory -j2 --output-sync=target unit browser
+# The browser test runs beside the unit tests and then the notebooks: it mostly waits (for
+# JupyterLab, the kernel, the browser), and no test asserts a timing. Each one's output is
+# shown in one piece when it ends. The notebooks wait for the unit tests: their leak check
+# looks at the whole machine's /dev/shm, where unit tests make segments (the browser test's
+# kernels make none that outlive a cell, and its processes are not the notebook's kernel's).
+unit-notebooks-browser: setup-test
+	@$(MAKE) --no-print-directory -j2 --output-sync=target unit-then-notebooks browser
+
+# The notebooks run even when a unit test failed (CI shows every failure at once).
+unit-then-notebooks: setup-test
+	@status=0; $(MAKE) --no-print-directory unit || status=$$?; \
+	$(MAKE) --no-print-directory notebooks || status=$$?; exit $$status
 
 # One cell per Python and start method. Each Python gets its own virtual environment.
 test-matrix:

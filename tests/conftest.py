@@ -5,9 +5,35 @@ plugin) on scratch notebooks and look at the outcome. ``notebook_main`` stands i
 notebook's ``__main__`` in tests of the notebook-function trap.
 """
 
+import signal
+
 import pytest
 
 pytest_plugins = ["pytester"]
+
+#: Test files that make shared-memory segments or compare /dev/shm before and after. Under
+#: pytest-xdist (``make unit`` runs the unit tests in several workers) they all run in one
+#: worker, one after another, so that none of them sees another's segments: /dev/shm is one
+#: folder for the whole machine. tests/test_suite.py checks that the list is complete.
+SHARED_MEMORY_FILES = frozenset({
+    "test_bench.py", "test_cheatsheet.py", "test_checks_nb05.py", "test_nb_leak_check.py",
+    "test_sharing.py", "test_workers.py",
+})
+
+
+def pytest_configure(config):
+    # A test run started in the background by a non-interactive shell (`make test &`)
+    # ignores SIGINT, and its child processes inherit that: the tests that press Ctrl-C on
+    # a script would then see it ignored. A handler, unlike an ignore, is not inherited.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    config.addinivalue_line("markers", "xdist_group(name): run in one pytest-xdist worker")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SHARED_MEMORY_FILES:
+            item.add_marker(pytest.mark.xdist_group("shared-memory"))
 
 
 @pytest.fixture

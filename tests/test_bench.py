@@ -12,6 +12,7 @@ import pytest
 
 from helpers.bench import handoff_costs, main, parser, process_counts, verdict
 from helpers.timing import Scaling, Timing
+from tests.nb_leak_check import new_shm_entries, shm_entries
 
 ROOT = Path(__file__).parent.parent
 
@@ -53,10 +54,18 @@ def test_verdict_reads_the_speedup_at_the_usable_cpus():
 
 
 def _segments() -> set[str]:
-    """Shared-memory blocks made by Python's shared_memory (names start with psm_)."""
-    if not os.path.isdir("/dev/shm"):
-        return set()
-    return {name for name in os.listdir("/dev/shm") if name.startswith("psm_")}
+    """What /dev/shm holds now (empty where there is none)."""
+    return shm_entries()
+
+
+def _left_since(before: set[str]) -> list[str]:
+    """Shared-memory blocks (psm_...) made since ``before`` and left by this test's process.
+
+    As the notebooks' leak check decides: a block that a process outside this one's tree
+    maps is another program's (the machine's /dev/shm is shared), and one that goes away
+    within a few seconds was not left.
+    """
+    return [n for n in new_shm_entries(before, os.getpid()) if n.startswith("psm_")]
 
 
 def test_handoff_leaves_no_shared_memory_segment_behind():
@@ -64,7 +73,7 @@ def test_handoff_leaves_no_shared_memory_segment_behind():
     results = handoff_costs(megabytes=1, repeats=1)
     assert set(results) == {"queue (pickled)", "shared_memory (no copy)",
                             "shared_memory + copy in", "in-process copy"}
-    assert _segments() - before == set()
+    assert _left_since(before) == []
 
 
 def test_handoff_refuses_a_bad_size():
@@ -90,7 +99,7 @@ def test_quick_run_writes_valid_json_and_a_chart(tmp_path, capsys):
     assert out_png.read_bytes()[:4] == b"\x89PNG"
     printed = capsys.readouterr().out
     assert data["verdict"] in printed.splitlines()[-1]
-    assert _segments() - before == set()
+    assert _left_since(before) == []
 
 
 def test_runs_as_a_module_and_explains_itself():
@@ -119,7 +128,7 @@ def test_handoff_returns_with_a_clear_error_when_the_child_dies():
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("RuntimeError") and "without answering" in done.stdout
-    assert _segments() - before == set()
+    assert _left_since(before) == []
 
 
 def test_handoff_removes_its_block_even_when_close_raises(monkeypatch):
@@ -137,7 +146,7 @@ def test_handoff_removes_its_block_even_when_close_raises(monkeypatch):
     try:
         with pytest.raises(BufferError):
             handoff_costs(megabytes=1, repeats=1)
-        assert _segments() - before == set()
+        assert _left_since(before) == []
     finally:
-        for name in _segments() - before:  # what the old code left behind
+        for name in _left_since(before):  # what the old code left behind
             shared_memory.SharedMemory(name=name).unlink()
