@@ -42,7 +42,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from helpers.parallel import check_workers
-from helpers.plots import css_size, figure_png
+from helpers.plots import LayoutMemo, css_size, figure_png
 
 
 def processes_text(n: int) -> str:
@@ -134,6 +134,8 @@ class Explorer:
         self.run_seconds: float | None = None
         self.draw_seconds: float | None = None
         self.run_count = 0
+        #: The chart's last layout, reused while its labels stay the same.
+        self.layout = LayoutMemo()
         self.run_seconds_field = widgets.HTML(layout=widgets.Layout(display="none"))
         self.run_seconds_field.add_class("explorer-run-seconds")
         self._started: float | None = None
@@ -203,7 +205,7 @@ class Explorer:
         neither stretched to the width of the notebook nor blurred.
         """
         begin = time.perf_counter()
-        png = figure_png(fig() if callable(fig) else fig)
+        png = figure_png(fig() if callable(fig) else fig, layout=self.layout)
         width, _height = css_size(png)
         self.image.layout.width = f"{width}px"
         self.image.value = png
