@@ -120,8 +120,8 @@ class Explorer:
     spent drawing the chart, and ``run_count`` counts the runs (a name of its own:
     explorers keep their measurements in attributes such as ``runs``). A hidden field in
     the widget (CSS class ``explorer-run-seconds``) carries them, as ``"count seconds
-    draw"``, so that a browser test can tell the kernel's part of a click from the
-    browser's.
+    draw png_bytes"``, so that a browser test can tell the kernel's part of a click
+    from the browser's.
     """
 
     def __init__(self, controls: Sequence[widgets.Widget], button: str = "Run") -> None:
@@ -202,7 +202,9 @@ class Explorer:
         ``fig`` is a Figure, or a function that makes one (then the time spent drawing
         counts the making too). The PNG has twice the pixels of its size on screen
         (crisp on high-DPI screens); the image is given its CSS width, so that it is
-        neither stretched to the width of the notebook nor blurred.
+        neither stretched to the width of the notebook nor blurred. The chart's layout
+        is kept (:class:`helpers.plots.LayoutMemo`) and reused while its labels stay
+        the same: most clicks change the data, not the labels.
         """
         begin = time.perf_counter()
         png = figure_png(fig() if callable(fig) else fig, layout=self.layout)
@@ -215,7 +217,7 @@ class Explorer:
             self.run_seconds = done - self._started
             self.run_count += 1
             self.run_seconds_field.value = (
-                f"{self.run_count} {self.run_seconds:.4f} {self.draw_seconds:.4f}")
+                f"{self.run_count} {self.run_seconds:.4f} {self.draw_seconds:.4f} {len(png)}")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
