@@ -117,6 +117,28 @@ def test_explorer_picks_the_method_with_buttons_and_draws_a_line_each():
         m for m in methods if m in explorer.timings]
 
 
+def test_explorer_warms_each_method_up_once_with_one_process(monkeypatch):
+    import helpers.widgets.startup as explorer_module
+
+    started = []
+
+    def fake_start_and_join(method, processes):
+        started.append((method, processes))
+        return 0.01 * processes
+
+    monkeypatch.setattr(explorer_module, "start_and_join", fake_start_and_join)
+    methods = startup.available_methods()
+    explorer = startup.StartupExplorer(methods=methods, max_processes=3, repeats=2,
+                                       processes=3)
+    first = explorer.method.value
+    # A warm-up of one process, then each count twice (the timed runs).
+    assert started == [(first, 1)] + [(first, n) for n in (1, 1, 2, 2, 3, 3)]
+    other = next((m for m in methods if m != first), first)
+    started.clear()
+    explorer.run(other, 3)
+    assert started == ([] if other == first else [(other, 1)]) + [(other, 3)] * 2
+
+
 def test_explorer_rejects_bad_arguments():
     with pytest.raises(ValueError, match="1 or more"):
         startup.StartupExplorer(methods=["spawn"], max_processes=0)

@@ -5,6 +5,8 @@ three points when created, its controls work from the keyboard (no Dropdown), an
 button stays disabled until the new chart is shown.
 """
 
+import io
+
 import ipywidgets as widgets
 import pytest
 
@@ -12,6 +14,7 @@ from helpers.model import OverheadModel
 from helpers.plots import (
     CSS_DPI,
     CourseFigure,
+    LayoutMemo,
     chunksize_chart,
     css_size,
     figure_png,
@@ -251,6 +254,47 @@ def test_figures_are_drawn_at_twice_their_css_size_and_say_so_to_jupyter():
         css_size(b"GIF89a")
     with pytest.raises(ValueError, match="pixel_ratio"):
         figure_png(fig, pixel_ratio=0)
+
+
+def line_figure(ys, ylabel="seconds"):
+    fig = CourseFigure(figsize=(4, 2))
+    ax = fig.subplots()
+    ax.plot([1, 2, 3], ys)
+    ax.set_ylim(0, 1.2)
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+def test_a_kept_layout_is_reused_only_while_the_labels_stay_the_same():
+    from PIL import Image
+
+    memo = LayoutMemo()
+    first = figure_png(line_figure([0.1, 0.5, 0.9]), layout=memo)
+    assert (memo.computed, memo.reused) == (1, 0)
+    # New data, the same labels: the layout is reused, and it is the one a fresh layout
+    # would give (the same picture, pixel for pixel).
+    again = line_figure([0.9, 0.5, 0.1])
+    reused = figure_png(again, layout=memo)
+    assert (memo.computed, memo.reused) == (1, 1)
+    fresh = figure_png(line_figure([0.9, 0.5, 0.1]))
+    assert Image.open(io.BytesIO(reused)).tobytes() == Image.open(io.BytesIO(fresh)).tobytes()
+    assert reused != first
+    # A longer label (or other tick labels) lays the figure out afresh.
+    figure_png(line_figure([0.1, 0.5, 0.9], ylabel="wall-clock time (s)"), layout=memo)
+    wider = line_figure([0.1, 0.5, 0.9])
+    wider.axes[0].set_ylim(0, 1200)
+    figure_png(wider, layout=memo)
+    assert (memo.computed, memo.reused) == (3, 1)
+
+
+def test_charts_are_opaque_rgb_pngs():
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(figure_png(line_figure([1, 2, 3]))))
+    assert image.mode == "RGB" and image.size == (8 * CSS_DPI, 4 * CSS_DPI)
+    see_through = line_figure([1, 2, 3])
+    see_through.patch.set_alpha(0)
+    assert Image.open(io.BytesIO(figure_png(see_through))).mode == "RGBA"
 
 
 def test_chunksize_status_and_dashed_line_read_the_same_loop(explorers):

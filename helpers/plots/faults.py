@@ -61,7 +61,6 @@ def notice_chart(outcomes: Sequence[Outcome], title: str = "") -> Figure:
     ax.grid(alpha=0.3, axis="x", which="both")
     ax.legend(loc="lower right", fontsize="small")
     ax.set_title(title or "When a worker fails, how soon does the caller know?")
-    fig.tight_layout()
     return fig
 
 
@@ -88,5 +87,4 @@ def blas_chart(timings: Sequence, threads: Sequence[int], title: str = "") -> Fi
     ax.set_xlabel("wall-clock time (s), median; line: fastest to slowest run")
     ax.grid(alpha=0.3, axis="x")
     ax.set_title(title or "The same matrix products in a pool")
-    fig.tight_layout()
     return fig

@@ -52,5 +52,4 @@ def throughput_chart(result: Throughput, title: str = "", mark: int | None = Non
     ax_msgs.legend(title=f"{result.consumers} consumer" + ("s" if result.consumers > 1 else ""))
     fig.suptitle(title or "Throughput: one process sends, consumers receive "
                  f"(start method {result.method}; median and range of rounds)")
-    fig.tight_layout()
     return fig

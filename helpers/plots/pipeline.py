@@ -48,7 +48,6 @@ def report_chart(summary: Summary, title: str = "") -> Figure:
     ax_top.set_title(f"the {len(top)} most complex functions")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -86,7 +85,6 @@ def tail_chart(files: Sequence[str | os.PathLike], seconds: Sequence[float],
     ax_size.set_ylabel("time to scan (ms, log scale)")
     ax_size.grid(alpha=0.3, which="both")
     fig.suptitle(title or "The serial loop, file by file")
-    fig.tight_layout()
     return fig
 
 
@@ -138,7 +136,6 @@ def timeline_chart(timelines: Timeline | Sequence[Timeline], title: str = "") ->
                         "started; hatched: idle, waiting for the long pole)")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -165,7 +162,6 @@ def limits_chart(parts: Mapping[str, float], measured: float, title: str = "") -
     ax.set_xlabel("wall-clock time (s)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.set_title(title or "Where the parallel run's time went")
-    fig.tight_layout()
     return fig
 
 
@@ -197,7 +193,6 @@ def bootstrap_chart(intervals: Mapping[str, tuple[float, float, float]],
     shown = f"the {len(names)} largest packages, " if len(names) < len(intervals) else ""
     ax.set_title(title or "Which packages document their functions?"
                  + (f" ({shown}functions in brackets)" if sizes else ""))
-    fig.tight_layout()
     return fig
 
 
@@ -214,5 +209,4 @@ def imports_chart(counts: Mapping[str, int], files: int | None = None, top: int 
     ax.invert_yaxis()
     ax.set_xlabel("files that import it" + (f" (of {files})" if files else ""))
     ax.set_title(title or "Which modules does the standard library import most?")
-    fig.tight_layout()
     return fig

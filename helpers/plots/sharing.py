@@ -52,7 +52,6 @@ def strategies_chart(runs: Mapping[str, Sequence[RaceResult]], title: str = "") 
         ax.grid(alpha=0.3, axis="x", which="both")
     some = next(iter(runs.values()))[0]
     fig.suptitle(title or f"{some.processes} processes adding 1 to one shared counter")
-    fig.tight_layout()
     return fig
 
 
@@ -78,5 +77,4 @@ def handoff_chart(result: Handoff, title: str = "") -> Figure:
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small")
     ax.set_title(title or "Handing an array to a running pool's worker")
-    fig.tight_layout()
     return fig

@@ -64,13 +64,16 @@ class StartupExplorer(Explorer):
     def measure(self, method: str, processes: int) -> Timing:
         """Time starting and joining ``processes`` processes with ``method``; keep it.
 
-        The first measurement of a method has one untimed run before it (a warm-up).
+        The first measurement of a method has one untimed start of one process before
+        it (a warm-up).
         """
         # One warm-up per method (it starts the forkserver, and reads Python from disk
-        # for spawn); after it, each start costs what it always will.
-        warmup = 0 if method in self.timings else 1
+        # for spawn); after it, each start costs what it always will. One process is
+        # enough for that, and quicker than all of them.
+        if method not in self.timings:
+            start_and_join(method, 1)
         timing = measure(start_and_join, method, processes, repeats=self.repeats,
-                         warmup=warmup, label=f"{method}, {processes_text(processes)}")
+                         warmup=0, label=f"{method}, {processes_text(processes)}")
         self.timings.setdefault(method, {})[processes] = timing
         return timing
 

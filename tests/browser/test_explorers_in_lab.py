@@ -3,7 +3,8 @@
 JupyterLab starts once on 127.0.0.1 with a token; headless Chromium (Debian's, driven by
 Playwright) opens the four notebooks with an explorer (00, 02, 03, 04), each in its own
 window, and runs all cells of each from the Run menu (the four run side by side, to keep
-the test short). Then, one explorer at a time, on a quiet kernel:
+the test short). Once all four are over, one explorer at a time, on a quiet kernel
+and without the other notebooks running:
 
 - a control is changed with the keyboard (a slider's handle and an arrow key; a start
   method's button reached with Tab and pressed with Space), and the page must show the
@@ -15,10 +16,12 @@ the test short). Then, one explorer at a time, on a quiet kernel:
   high-DPI screen), and the explorer must fit a 1280x800 window;
 - screenshots at 1280x800 and 1024x768 (device pixel ratio 2) go to test-artifacts/.
 
-Click to chart, the kernel's part of it (the explorer reports its run time, and the part
-spent drawing, in a hidden field) and the browser's part (the rest) are reported at the
-end of the run and saved in test-artifacts/browser-timings.json. They are not asserted:
-a loaded machine would break such an assertion, not the course.
+Click to chart, the kernel's part of it (the explorer reports its run time, the part
+spent drawing and the PNG's size in a hidden field) and the browser's part (the rest:
+the messages both ways, decoding and painting the image) are reported at the end of the
+run, next to issue 15's targets (click to chart within 1.5 s, the browser's part within
+0.2 s) and the load average, and saved in test-artifacts/browser-timings.json. They are
+not asserted: a loaded machine would break such an assertion, not the course.
 
 Chromium: Debian's package (``apt-get install chromium``), never ``playwright install``.
 Without it the test is skipped on a learner's machine and fails in CI (``CI`` set). On
@@ -67,6 +70,9 @@ SCREENS = ((1280, 800), (1024, 768))
 #: Seconds to wait for the four notebooks to run, and for one click to redraw.
 RUN_ALL_TIMEOUT_S = 420
 CLICK_TIMEOUT_S = 120
+#: Issue 15's targets, at the tests' scale on a 2-core machine: reported, never asserted.
+TARGET_CLICK_S = 1.5
+TARGET_BROWSER_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -280,6 +286,12 @@ def notebooks(lab, browser, request):
             accept_kernel_dialog(page, wait_s=1)
             wait_kernel_connected(page, 120)  # the kernel has started and is connected
             run_all_cells(page)
+        # Every Run All over before the first click: a click is timed on a quiet machine,
+        # not beside three notebooks still running.
+        for page in windows.values():
+            explorer_parts(page)[1].wait_for(timeout=RUN_ALL_TIMEOUT_S * 1000)
+            wait_kernel_idle(page, RUN_ALL_TIMEOUT_S)
+        TIMINGS_META["run_all_s"] = time.monotonic() - started
     except BaseException:
         failed = True
         for name, page in windows.items():
@@ -395,8 +407,6 @@ def test_explorer_in_jupyterlab(case, notebooks, request):
         explorer, image, status, run_seconds, button = explorer_parts(page)
         image.wait_for(timeout=RUN_ALL_TIMEOUT_S * 1000)
         wait_kernel_idle(page, RUN_ALL_TIMEOUT_S)  # Run All is over: a quiet kernel
-        if "run_all_s" not in TIMINGS_META:
-            TIMINGS_META["run_all_s"] = time.monotonic() - started
         page.set_viewport_size({"width": SCREENS[0][0], "height": SCREENS[0][1]})
         show_explorer(page, explorer)
         first_src, first_status = image.get_attribute("src"), status.inner_text()
@@ -406,6 +416,7 @@ def test_explorer_in_jupyterlab(case, notebooks, request):
         value = change_control(page, explorer, case)
         page.evaluate(WATCH_CLICK, [explorer.element_handle(), image.element_handle(),
                                     button.element_handle()])
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         button.click()
         page.wait_for_function(
             """([status, field, runs]) => {
@@ -417,7 +428,8 @@ def test_explorer_in_jupyterlab(case, notebooks, request):
             arg=[status.element_handle(), run_seconds.element_handle(), first_runs],
             timeout=CLICK_TIMEOUT_S * 1000)
         t = page.evaluate("window.__click")
-        _runs, kernel_s, draw_s = (float(x) for x in field_text(run_seconds).split())
+        _runs, kernel_s, draw_s, *png_bytes = (float(x) for x in field_text(run_seconds).split())
+        png_bytes = png_bytes[0] if png_bytes else float("nan")  # older explorers: no size
         new_status = status.inner_text()
 
         assert t.get("disabled") is not None, "the button was never disabled"
@@ -450,8 +462,10 @@ def test_explorer_in_jupyterlab(case, notebooks, request):
             "explorer": case.name, "notebook": case.notebook, "control": case.control,
             "value": value, "click_to_chart_s": (t["painted"] - t["click"]) / 1000,
             "click_to_disabled_s": (t["disabled"] - t["click"]) / 1000,
-            "kernel_s": kernel_s, "kernel_drawing_s": draw_s,
+            "kernel_s": kernel_s, "kernel_measuring_s": kernel_s - draw_s,
+            "kernel_drawing_s": draw_s,
             "browser_s": (t["painted"] - t["click"]) / 1000 - kernel_s,
+            "png_bytes": png_bytes, "load_average_1min_at_click": load,
             "chart_px": sizes[1280]["natural"], "explorer_height_px": sizes[1280]["height"],
         })
         passed = True
@@ -468,12 +482,21 @@ TIMINGS_META: dict = {}
 def timing_report(rows: list[dict]) -> list[str]:
     """The lines that the end of the run shows, and save the figures as JSON."""
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    lines = [f"{'explorer':<18} {'control':<10} {'click to chart':>14} {'kernel':>8} "
-             f"{'(drawing)':>9} {'browser':>8}  "
-             f"(seconds; COURSE_SCALE={os.environ.get('COURSE_SCALE', '0.1')})"]
+    lines = [f"{'explorer':<18} {'click to chart':>14} {'= kernel':>8} {'(measure':>8} "
+             f"{'+ draw)':>7} {'+ browser':>9} {'PNG kB':>6} {'load':>5}  "
+             f"(seconds; COURSE_SCALE={os.environ.get('COURSE_SCALE', '0.1')}; "
+             "load: 1-minute load average at the click)"]
     for r in rows:
-        lines.append(f"{r['explorer']:<18} {r['control']:<10} {r['click_to_chart_s']:14.3f} "
-                     f"{r['kernel_s']:8.3f} {r['kernel_drawing_s']:9.3f} {r['browser_s']:8.3f}")
+        lines.append(f"{r['explorer']:<18} {r['click_to_chart_s']:14.3f} {r['kernel_s']:8.3f} "
+                     f"{r['kernel_measuring_s']:8.3f} {r['kernel_drawing_s']:7.3f} "
+                     f"{r['browser_s']:9.3f} {r['png_bytes'] / 1000:6.0f} "
+                     f"{r['load_average_1min_at_click']:5.1f}")
+    slow = [r["explorer"] for r in rows if r["click_to_chart_s"] > TARGET_CLICK_S]
+    heavy = [r["explorer"] for r in rows if r["browser_s"] > TARGET_BROWSER_S]
+    lines.append(f"Targets (issue 15): click to chart within {TARGET_CLICK_S} s: "
+                 + (f"over in {', '.join(slow)}" if slow else "met by all")
+                 + f"; the browser's part within {TARGET_BROWSER_S} s: "
+                 + (f"over in {', '.join(heavy)}" if heavy else "met by all") + ".")
     cpus = os.cpu_count()
     lines.append(f"Run All of the four notebooks side by side: "
                  f"{TIMINGS_META.get('run_all_s', float('nan')):.0f} s. {cpus} CPUs; load "
@@ -482,6 +505,7 @@ def timing_report(rows: list[dict]) -> list[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(
         {"explorers": rows, "run_all_s": TIMINGS_META.get("run_all_s"), "cpus": cpus,
+         "targets_s": {"click_to_chart": TARGET_CLICK_S, "browser": TARGET_BROWSER_S},
          "load_average": load, "course_scale": os.environ.get("COURSE_SCALE", "0.1")},
         indent=2), encoding="utf-8")
     return lines
