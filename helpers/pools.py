@@ -255,9 +255,10 @@ def chunksize_sweep(
 
     One pool of ``processes`` (default: the CPUs you can use) is started first and
     serves every chunksize, so its start-up cost is left out and only the chunking
-    changes between points. At each chunksize the first run is checked against a plain
-    loop and not counted (a warm-up), then ``repeats`` runs are timed. Pass a ``serial``
-    Timing you already have to skip timing the loop again.
+    changes between points. Its first map (at the first chunksize) warms it up and is not
+    counted; then ``repeats`` runs are timed at each chunksize, and every run's results are
+    checked against a plain loop's. Pass a ``serial`` Timing you already have to skip
+    timing the loop again.
 
     With ``interleave=True`` the runs take turns: the loop once, then each chunksize once,
     ``repeats`` times over. A burst of load from another program then falls on the loop
@@ -290,16 +291,18 @@ def chunksize_sweep(
 
     def timed_map(chunksize: int) -> list:
         try:
-            return pool.map_async(func, items, chunksize=chunksize).get(timeout)
+            results = pool.map_async(func, items, chunksize=chunksize).get(timeout)
         except PoolTimeout:
             raise TimeoutError(
                 f"Pool.map did not finish within {timeout} s at chunksize {chunksize}."
             ) from None
+        if results != expected:  # the pool must compute what the loop does
+            raise AssertionError(f"at chunksize {chunksize} the pool's results differ from "
+                                 "the loop's")
+        return results
 
     with get_context(method).Pool(processes) as pool:
-        for c in sizes:  # warm-up, and a check that the pool computes what the loop does
-            if timed_map(c) != expected:
-                raise AssertionError(f"at chunksize {c} the pool's results differ from the loop's")
+        timed_map(sizes[0])  # warm-up: the workers start and import the function
         if interleave:
             serial, *timings = measure_in_turns(
                 [partial(run, func, items, kind="serial")] + [partial(timed_map, c) for c in sizes],
