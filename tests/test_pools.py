@@ -17,7 +17,7 @@ from helpers.pools import (
 from helpers.system import get_context
 from helpers.timing import Timing
 from helpers.widgets import ChunksizeExplorer, processes_text
-from helpers.workers import cpu_task, io_task, reciprocal, result_or_error, square
+from helpers.workers import cpu_task, io_task, reciprocal, result_or_error, square, which_process
 
 TINY = [50] * 200
 
@@ -347,3 +347,10 @@ def test_slow_which_process_names_the_process():
     from helpers.workers import slow_which_process
 
     assert slow_which_process("a", 0) == ("a", os.getpid())
+
+
+def test_a_sweep_refuses_a_pool_whose_results_differ_from_the_loop():
+    # which_process returns the pid of the process that ran it: the loop's differs from
+    # a worker's, in the warm-up and in every timed run
+    with pytest.raises(AssertionError, match="results differ"):
+        chunksize_sweep(which_process, range(4), [1, 2], processes=1, repeats=1)
