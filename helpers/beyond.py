@@ -73,10 +73,27 @@ def loky_workers() -> list:
 
 
 def shutdown_loky() -> None:
-    """Stop joblib's reusable loky workers now and wait for them (what the notebook ends with)."""
+    """Stop joblib's reusable loky workers now, wait for them, and remove joblib's folders.
+
+    ``get_reusable_executor().shutdown(wait=True)`` stops the workers. joblib also makes a
+    folder per ``Parallel`` call for its memory-mapped arrays (``joblib_memmapping_folder_
+    <pid>_...`` in ``/dev/shm`` or the temporary folder), and removes some of them only
+    when Python exits; once the workers are gone nothing uses them, so they are removed
+    here, as joblib's exit handler would, and the notebook leaves nothing behind.
+    """
+    import glob
+    import tempfile
+
+    from joblib.disk import delete_folder
     from joblib.externals.loky import get_reusable_executor
 
     get_reusable_executor().shutdown(wait=True)
+    for root in ("/dev/shm", tempfile.gettempdir()):
+        for folder in glob.glob(os.path.join(root, f"joblib_memmapping_folder_{os.getpid()}_*")):
+            try:  # joblib's exit handler, which still runs, then finds it gone
+                delete_folder(folder, allow_non_empty=True)
+            except OSError:  # pragma: no cover - already gone
+                pass
 
 
 # --- the same job on four engines ----------------------------------------------------------
