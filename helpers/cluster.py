@@ -131,17 +131,19 @@ class ProgramCluster:
     # --- the commands ----------------------------------------------------------------------
     def scheduler_command(self) -> list[str]:
         """``python -m dask scheduler`` on 127.0.0.1, writing its address to a file."""
-        dashboard = ([f"--dashboard-address={HOST}:0"] if self.dashboard
-                     else ["--no-dashboard"])
+        # The scheduler serves HTTP (health, metrics) even without a dashboard, on
+        # --dashboard-address (":8787", every network, by default): keep it on 127.0.0.1.
+        dashboard = [] if self.dashboard else ["--no-dashboard"]
         return [sys.executable, "-m", "dask", "scheduler", "--host", HOST,
-                "--port", str(self.port), *dashboard,
+                "--port", str(self.port), *dashboard, "--dashboard-address", f"{HOST}:0",
                 "--scheduler-file", str(self.folder / "scheduler.json")]
 
     def worker_command(self, n: int) -> list[str]:
         """``python -m dask worker ADDRESS`` with one process, one thread, on 127.0.0.1."""
         return [sys.executable, "-m", "dask", "worker", str(self.address),
                 "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--host", HOST,
-                "--no-dashboard", "--memory-limit", self.memory_limit, "--name", f"worker-{n}",
+                "--no-dashboard", "--dashboard-address", f"{HOST}:0",  # its HTTP server too
+                "--memory-limit", self.memory_limit, "--name", f"worker-{n}",
                 "--local-directory", str(self.folder / f"worker-{n}"),
                 "--death-timeout", str(round(self.timeout))]
 
@@ -202,7 +204,7 @@ class ProgramCluster:
             if ended:
                 hint = (f" Is port {self.port} already in use? Give port=0 for any free port."
                         if self.port else "")
-                raise RuntimeError(f"the Dask scheduler did not start: {ended}{hint}")
+                raise RuntimeError(f"the Dask scheduler did not start.{hint} In detail: {ended}")
             try:
                 address = json.loads(path.read_text())["address"]
                 return address
