@@ -17,7 +17,9 @@ scheduler's address (read from its ``--scheduler-file``) and for every worker to
 and **always** stops them when the block ends: also when the block raised, or when you
 interrupted the cell (``KeyboardInterrupt`` ends the ``with`` block like any error).
 Stopping sends SIGTERM to each program's group, waits, then SIGKILL for what is left.
-An exit of the Python process (or the kernel) stops them too (``weakref.finalize``).
+An exit of the Python process (or the kernel) stops them too (``weakref.finalize``); if
+this process is killed outright, the scheduler ends itself after 10 idle minutes
+(``--idle-timeout``) and the workers follow once it is gone (``--death-timeout``).
 
 The commands are ``python -m dask scheduler ...`` and ``python -m dask worker ...``, with
 this process's Python, so the programs run the same Dask as your notebook; in a terminal
@@ -134,8 +136,12 @@ class ProgramCluster:
         # The scheduler serves HTTP (health, metrics) even without a dashboard, on
         # --dashboard-address (":8787", every network, by default): keep it on 127.0.0.1.
         dashboard = [] if self.dashboard else ["--no-dashboard"]
+        # --idle-timeout: if this Python dies without stopping it (a killed kernel), the
+        # scheduler ends itself after 10 idle minutes, and its workers follow it
+        # (--death-timeout).
         return [sys.executable, "-m", "dask", "scheduler", "--host", HOST,
                 "--port", str(self.port), *dashboard, "--dashboard-address", f"{HOST}:0",
+                "--idle-timeout", "600s",
                 "--scheduler-file", str(self.folder / "scheduler.json")]
 
     def worker_command(self, n: int) -> list[str]:
