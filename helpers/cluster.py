@@ -57,6 +57,15 @@ def check_port(port: object) -> int:
     return port
 
 
+def free_port(host: str = HOST) -> int:
+    """Return a TCP port that is free on ``host`` now (the system picks it, as port 0 does)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def _start(command: list[str], log: Path) -> subprocess.Popen:
     """Start ``command`` in a process group of its own, its output into ``log``."""
     group = ({"start_new_session": True} if os.name == "posix"
@@ -131,7 +140,7 @@ class ProgramCluster:
         self._finalizer = None
 
     # --- the commands ----------------------------------------------------------------------
-    def scheduler_command(self) -> list[str]:
+    def scheduler_command(self, port: int | None = None) -> list[str]:
         """``python -m dask scheduler`` on 127.0.0.1, writing its address to a file."""
         # The scheduler serves HTTP (health, metrics) even without a dashboard, on
         # --dashboard-address (":8787", every network, by default): keep it on 127.0.0.1.
@@ -140,7 +149,8 @@ class ProgramCluster:
         # scheduler ends itself after 10 idle minutes, and its workers follow it
         # (--death-timeout).
         return [sys.executable, "-m", "dask", "scheduler", "--host", HOST,
-                "--port", str(self.port), *dashboard, "--dashboard-address", f"{HOST}:0",
+                "--port", str(self.port if port is None else port), *dashboard,
+                "--dashboard-address", f"{HOST}:0",
                 "--idle-timeout", "600s",
                 "--scheduler-file", str(self.folder / "scheduler.json")]
 
@@ -171,10 +181,14 @@ class ProgramCluster:
         self.folder = Path(self._tmp.name)
         self._finalizer = weakref.finalize(self, _cleanup, self.procs, self._tmp)
         try:
-            self._launch("scheduler", self.scheduler_command())
-            self.address = self._wait_for_address()
+            # With a port known in advance, the workers start at the same time as the
+            # scheduler (they retry until it answers): a start-up of one program, not two.
+            port = self.port or free_port()
+            self.address = f"tcp://{HOST}:{port}"
+            self._launch("scheduler", self.scheduler_command(port))
             for n in range(1, self.workers + 1):
                 self._launch(f"worker-{n}", self.worker_command(n))
+            self._wait_for_address()
             self._wait_for_workers()
         except BaseException:
             self.stop()
@@ -203,6 +217,7 @@ class ProgramCluster:
         return None
 
     def _wait_for_address(self) -> str:
+        """Wait until the scheduler wrote its address (it listens then), and check it."""
         path = self.folder / "scheduler.json"
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -213,9 +228,12 @@ class ProgramCluster:
                 raise RuntimeError(f"the Dask scheduler did not start.{hint} In detail: {ended}")
             try:
                 address = json.loads(path.read_text())["address"]
-                return address
             except (OSError, ValueError, KeyError):  # not written yet, or half written
                 time.sleep(0.05)
+                continue
+            if address != self.address:  # pragma: no cover - Dask changed how it says it
+                raise RuntimeError(f"the scheduler listens on {address}, not {self.address}")
+            return address
         raise TimeoutError(f"the Dask scheduler gave no address within {self.timeout:.0f} s; "
                            f"it printed:\n{self.log('scheduler')}")
 

@@ -28,7 +28,8 @@ def test_a_cluster_of_programs_runs_tasks_on_loopback_only_and_stops():
         assert programs.running and len(programs.pids) == 3
         assert programs.address.startswith("tcp://127.0.0.1:")
         lines = programs.command_lines().splitlines()
-        assert lines[0].startswith("dask scheduler --host 127.0.0.1 --port 0")
+        port = programs.address.rsplit(":", 1)[1]
+        assert lines[0].startswith(f"dask scheduler --host 127.0.0.1 --port {port} ")
         assert all(line.startswith(f"dask worker {programs.address} --nworkers 1 "
                                    "--nthreads 1") for line in lines[1:])
         with Client(programs.address) as client:
