@@ -34,5 +34,5 @@ def count_imports_dask(files, client):
 if __name__ == "__main__":  # run in the notebook (after %load): check it there
     from helpers.checks.nb09 import check_dask_port, check_joblib_port
 
-    check_joblib_port(count_imports_joblib, files, expected, n_jobs=CPUS)
-    check_dask_port(count_imports_dask, client, files, expected)
+    check_joblib_port(count_imports_joblib, part, expected, n_jobs=CPUS)
+    check_dask_port(count_imports_dask, client, part, expected)
