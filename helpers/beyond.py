@@ -204,7 +204,8 @@ def _run_local_cluster(files, workers, tasks, memory_limit) -> tuple[EngineRun, 
 
     begin = time.perf_counter()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           memory_limit=memory_limit, host="127.0.0.1", dashboard_address=None)
+                           memory_limit=memory_limit, host="127.0.0.1",
+                           dashboard_address="127.0.0.1:0")  # a free port, never 8787 taken
     try:
         client = Client(cluster)
         try:

@@ -26,7 +26,7 @@ def client():
     from distributed import Client, LocalCluster
 
     with (LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="300MB",
-                       host="127.0.0.1", dashboard_address=None) as cluster,
+                       host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster,
           Client(cluster) as client):
         yield client
     shutdown_loky()
