@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from helpers.beyond import EngineComparison, LoopLatency
-from helpers.plots import CourseFigure, seconds_text
+from helpers.plots import CourseFigure, plain_number, seconds_text
 
 #: What each panel of :func:`engines_chart` shows: (field, title).
 PANELS = (("start", "start-up"), ("per_task", "overhead per task"),
@@ -41,6 +42,8 @@ def engines_chart(comparison: EngineComparison, title: str = "") -> Figure:
                        label=f"serial loop {seconds_text(comparison.serial)}")
             ax.legend(loc="lower right", fontsize=8)
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(plain_number))  # 0.1, 1, 10: no 10^x
+        ax.xaxis.set_minor_formatter(NullFormatter())
         low = min(min(lows), comparison.serial if what == "total" else min(lows))
         high = max(max(highs), comparison.serial if what == "total" else max(highs))
         ax.set_xlim(low / 3, high * 4)
@@ -48,7 +51,7 @@ def engines_chart(comparison: EngineComparison, title: str = "") -> Figure:
         ax.set_xlabel("seconds (log scale)")
         ax.grid(alpha=0.3, axis="x", which="both")
     axes[0].set_yticks(rows, engines)
-    axes[0].set_ylim(len(engines) - 0.5, -0.7)
+    axes[0].set_ylim(len(engines) + 0.3, -0.7)  # room below the last row for the legend
     fig.suptitle(title or f"The same job ({comparison.tasks} empty tasks, then the scan) on "
                  f"{comparison.workers} worker{'s' * (comparison.workers > 1)}")
     return fig
@@ -56,7 +59,7 @@ def engines_chart(comparison: EngineComparison, title: str = "") -> Figure:
 
 def latency_chart(*runs: LoopLatency,
                   title: str = "How late the event loop's ticks came") -> Figure:
-    """Return each run's tick lateness against time, one line per run.
+    """Return each run's tick lateness against the moment the tick ran, one line per run.
 
     A responsive loop runs every tick within a millisecond or so of when it was due; a
     loop blocked by CPU work in one of its coroutines runs no tick at all until the work
@@ -67,10 +70,12 @@ def latency_chart(*runs: LoopLatency,
     fig = CourseFigure(figsize=(7, 3.2))
     ax = fig.subplots()
     for run in runs:
-        ax.plot(run.times, [late * 1e3 for late in run.late], marker="o", markersize=3,
-                label=f"{run.label}: worst {seconds_text(run.worst)}, "
-                      f"{len(run.late)} ticks in {run.seconds:.2f} s")
-    ax.set_xlabel("when the tick was due (s after the start)")
+        ran = [due + late for due, late in zip(run.times, run.late, strict=True)]
+        ticks = f"{len(run.late)} tick{'s' * (len(run.late) != 1)}"
+        ax.plot(ran, [late * 1e3 for late in run.late], marker="o", markersize=3,
+                label=f"{run.label}: worst {seconds_text(run.worst)}, {ticks} in "
+                      f"{run.seconds:.2f} s")
+    ax.set_xlabel("when the tick ran (s after the start)")
     ax.set_ylabel("how late it ran (ms)")
     ax.set_yscale("symlog", linthresh=1)
     ax.set_ylim(bottom=0)
