@@ -10,7 +10,14 @@ of every notebook it adds one more test, ``<notebook>::leak check``, which fails
   in ``/dev/shm`` (Linux) once the notebook's names are dropped;
 * a leaked-resource warning was printed: a ``ResourceWarning`` (for example "unclosed
   running multiprocessing pool") in any cell, or the resource tracker's "leaked ...
-  objects to clean up" warning when it is stopped at the end of the notebook.
+  objects to clean up" warning when it is stopped at the end of the notebook;
+* a TCP port is still listening, owned by the kernel or one of its descendants, that was
+  not listening when the kernel started (its own ZeroMQ ports): a Dask scheduler, a
+  dashboard, a server thread left running;
+* at any moment during the notebook, the kernel or a descendant listened on an address
+  other than the loopback (127.0.0.1, ::1): everything the course starts must be reachable
+  from this machine only. A watcher thread looks at the kernel's process tree a few times
+  a second while the notebook runs (psutil).
 
 How: the kernel starts with ``PYTHONWARNINGS=default::ResourceWarning`` (its children
 inherit it) and with its stderr in a file, not in /dev/null as nbval has it. (Under
@@ -27,10 +34,13 @@ cell tag ``leak-warning-expected``; its warnings are then not counted.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -166,9 +176,16 @@ def pytest_runtest_setup(item):
     nbfile._leak_check = {"shm": shm_entries(), "stderr": stderr}
     _next_kernel_stderr = stderr
     try:
-        return (yield)
+        result = yield
     finally:
         _next_kernel_stderr = None
+    # The kernel runs now: its own ports are the baseline; watch for exposed ones.
+    kernel = getattr(nbfile, "kernel", None)
+    kernel_pid = kernel_process_id(kernel) if kernel is not None else None
+    if kernel_pid is not None:
+        nbfile._leak_check["ports"] = listening_sockets(kernel_pid)
+        nbfile._leak_check["watcher"] = ExposureWatcher(kernel_pid).start()
+    return result
 
 
 def pytest_runtest_teardown(item, nextitem):
@@ -176,6 +193,8 @@ def pytest_runtest_teardown(item, nextitem):
     if nextitem is not None and nextitem.parent is item.parent:
         return
     state = getattr(item.parent, "_leak_check", None)
+    if state and state.get("watcher") is not None:
+        state["watcher"].stop()
     if state and not state.get("keep"):
         state["stderr"].close()
         try:
@@ -212,13 +231,28 @@ class LeakCheck(pytest.Item):
         for name in new:
             problems.append(f"a shared-memory segment or semaphore was left in {SHM}: {name}")
 
+        if kernel_pid:
+            for (host, port), (pid, what) in sorted(
+                    new_listening_sockets(state.get("ports", {}), kernel_pid).items()):
+                problems.append(f"a TCP port is still listening: {host}:{port}, "
+                                f"pid {pid}: {what}")
+        watcher = state.get("watcher")
+        if watcher is not None:
+            watcher.stop()
+            for (host, port), (pid, what) in sorted(watcher.exposed.items()):
+                problems.append(f"listened on {host}:{port}, reachable from the network (bind "
+                                f"127.0.0.1 only): pid {pid}: {what}")
+
         if alive:  # they hold the resource tracker open: it could not stop
             tracker_out = ""
         else:
             tracker_out = run_hidden(kernel, STOP_TRACKER_CODE, timeout=60)
         for name in new:  # what the tracker did not remove, remove now: leave no trace
             try:
-                (SHM / name).unlink()
+                if (SHM / name).is_dir():  # joblib's memory-mapping folders
+                    shutil.rmtree(SHM / name)
+                else:
+                    (SHM / name).unlink()
             except OSError:
                 pass
 
@@ -318,6 +352,80 @@ def describe(proc: psutil.Process, kernel_pid: int | None = None) -> str:
         return cmdline[:200] or proc.name()
     except psutil.Error:
         return "?"
+
+
+def kernel_tree(kernel_pid: int) -> list[psutil.Process]:
+    """Return the kernel's process and all its descendants (those still there)."""
+    try:
+        kernel = psutil.Process(kernel_pid)
+        return [kernel, *kernel.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def listening_sockets(kernel_pid: int) -> dict[tuple[str, int], tuple[int, str]]:
+    """Return {(address, port): (pid, what)} for each TCP socket the kernel's tree listens on."""
+    found = {}
+    for proc in kernel_tree(kernel_pid):
+        try:
+            # psutil 6 renamed connections() to net_connections()
+            connections = getattr(proc, "net_connections", proc.connections)(kind="tcp")
+        except (psutil.Error, OSError):
+            continue
+        for conn in connections:
+            if conn.status == psutil.CONN_LISTEN and conn.laddr:
+                found[(conn.laddr.ip, conn.laddr.port)] = (proc.pid, describe(proc, kernel_pid))
+    return found
+
+
+def new_listening_sockets(before: dict, kernel_pid: int,
+                          grace_s: float = GRACE_S) -> dict[tuple[str, int], tuple[int, str]]:
+    """Return the listening sockets of the kernel's tree that were not there ``before``.
+
+    Waits up to ``grace_s`` for them to close: a program that is stopping closes its ports.
+    """
+    deadline = time.monotonic() + grace_s
+    while True:
+        new = {k: v for k, v in listening_sockets(kernel_pid).items() if k not in before}
+        if not new or time.monotonic() > deadline:
+            return new
+        time.sleep(0.2)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class ExposureWatcher:
+    """Notes every socket the kernel's tree listens on outside the loopback, while it runs."""
+
+    def __init__(self, kernel_pid: int, interval: float = 0.25) -> None:
+        self.kernel_pid = kernel_pid
+        self.interval = interval
+        self.exposed: dict[tuple[str, int], tuple[int, str]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="leak-check-ports",
+                                        daemon=True)
+
+    def start(self) -> ExposureWatcher:
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for key, value in listening_sockets(self.kernel_pid).items():
+                if not is_loopback(key[0]):
+                    self.exposed.setdefault(key, value)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(5)
 
 
 def shm_entries() -> set[str]:

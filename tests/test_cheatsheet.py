@@ -28,6 +28,7 @@ PRINTS = {
     "A shared counter: lock the `+=`, or better, do not share it": "4000",
     "joblib": "[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
     "A Dask client (on one machine)": "[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
+    "CPU-bound work from asyncio": "[285, 328350]",
 }
 BLOCKS = dict(BLOCK.findall(CHEATSHEET.read_text(encoding="utf-8")))
 

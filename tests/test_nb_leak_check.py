@@ -35,6 +35,20 @@ NOTEBOOKS = {
         "segment.close()  # but never unlinked",
     ],
     "leaky_pool": [CONTEXT, "pool = ctx.Pool(1)\npool.map(abs, [-1])  # never closed"],
+    "leaky_loky": [
+        "from joblib import Parallel, delayed\n"
+        "Parallel(n_jobs=2)(delayed(abs)(i) for i in range(-4, 0))  # loky's workers stay",
+    ],
+    "leaky_port": [
+        "import builtins, socket\n"
+        "server = socket.create_server(('127.0.0.1', 0))  # listening, never closed\n"
+        "builtins.leak_check_test_server = server  # kept beyond the end of the session",
+    ],
+    "exposed_port": [
+        "import socket, time\n"
+        "with socket.create_server(('0.0.0.0', 0)):  # reachable from the network, briefly\n"
+        "    time.sleep(1.5)",
+    ],
 }
 
 
@@ -61,16 +75,23 @@ def test_the_leak_check_passes_clean_notebooks_and_fails_each_kind_of_leak(
     out = result.stdout.str()
     result.stdout.fnmatch_lines([
         "clean*leak check PASSED*",
+        "exposed_port*leak check FAILED*",
+        "leaky_loky*leak check FAILED*",
         "leaky_pool*leak check FAILED*",
+        "leaky_port*leak check FAILED*",
         "leaky_process*leak check FAILED*",
         "leaky_segment*leak check FAILED*",
     ])
     assert "ResourceWarning: unclosed running multiprocessing pool" in out
     assert "a process is still alive" in out
+    assert re.search(r"a process is still alive: pid \d+: \S*python\S* -m "
+                     r"joblib\.externals\.loky", out), "the left-over loky worker is named"
+    assert re.search(r"a TCP port is still listening: 127\.0\.0\.1:\d+", out)
+    assert re.search(r"listened on 0\.0\.0\.0:\d+, reachable from the network", out)
     assert "a shared-memory segment or semaphore was left in /dev/shm" in out
     assert "leaked shared_memory objects" in out
-    # every cell of every notebook ran; only the three leak checks failed
-    result.assert_outcomes(passed=sum(map(len, NOTEBOOKS.values())) + 1, failed=3)
+    # every cell of every notebook ran; only the six leak checks of leaky ones failed
+    result.assert_outcomes(passed=sum(map(len, NOTEBOOKS.values())) + 1, failed=6)
     # and the check cleaned up after the leaky notebooks: the segment is gone
-    for name in re.findall(r"left in /dev/shm: (\S+)", out):
+    for name in re.findall(r"left in /dev/shm: (\S+)", out):  # a segment, or joblib's folder
         assert not (Path("/dev/shm") / name).exists(), f"{name} was left behind"

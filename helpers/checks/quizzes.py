@@ -473,6 +473,61 @@ NB07 = [
                "release the GIL are the exception, so measure."))),
 ]
 
+NB09 = [
+    Question(
+        "A function `cube` defined in a notebook cell works with `Parallel(n_jobs=2)(delayed(cube)"
+        "(x) for x in xs)` under every start method, but not in a `spawn` `Pool`. Why?",
+        (right("joblib sends it by value with cloudpickle: its code and the globals it reads "
+               "travel with the tasks",
+               "A `Pool` pickles a function by name, which a fresh Python cannot find in the "
+               "notebook; cloudpickle pickles the code itself, and everything it uses."),
+         wrong("loky uses `fork`, so its workers already have the notebook's functions",
+               "loky starts each worker as a fresh Python, like `spawn`; the function arrives "
+               "by value, pickled with cloudpickle, not by inheritance."),
+         wrong("joblib runs notebook functions in threads, in the notebook's own process",
+               "The default backend, loky, runs them in worker processes; only "
+               "`backend=\"threading\"` uses threads of this process."))),
+    Question(
+        "A Dask cluster on other machines is reached with `Client(\"tcp://10.0.0.5:8786\")`. "
+        "What must be true on every worker machine for `client.map(scan_file, paths)` to work?",
+        (right("The workers can import `scan_file` (the same packages and modules installed) "
+               "and can read the files the paths name",
+               "A function from a module travels by name and each worker imports it; a path is "
+               "only a description, so each worker must reach the data it names."),
+         wrong("Nothing: the client sends the function's module and the files with each task",
+               "Only the pickled function (by name) and its arguments travel; the paths are "
+               "strings, and the modules must already be installed on the workers."),
+         wrong("The worker machines must run the client's notebook too",
+               "Workers run `dask worker` and nothing else; they receive tasks from the "
+               "scheduler, not your notebook."))),
+    Question(
+        "A job of 20 tasks, each 50 ms of CPU work, runs once. Which engine usually finishes it "
+        "first on a 4-CPU laptop?",
+        (right("A `multiprocessing.Pool`: its start-up and per-task overhead are the smallest, "
+               "and the job is short",
+               "A second of work cannot pay for the seconds a Dask cluster takes to start; a "
+               "`Pool` starts in a fraction of a second and sends a task in microseconds."),
+         wrong("A Dask `LocalCluster`: its scheduler balances the tasks best",
+               "Its start-up takes seconds and each task costs about a millisecond of "
+               "scheduling: for a one-second job that is more than it can save."),
+         wrong("They all take the same time: the work is the same",
+               "The work is the same, but start-up and per-task overhead differ by factors of "
+               "ten between the engines; for short jobs they decide."))),
+    Question(
+        "In an asyncio server, a coroutine calls a CPU-bound function that takes 2 s. What do "
+        "the other clients of the server see?",
+        (right("Nothing happens for them for 2 s: the event loop cannot switch until the call "
+               "returns",
+               "A coroutine gives the loop a turn only at an `await`; a plain call never "
+               "awaits, so the loop's one thread is busy for the whole 2 s."),
+         wrong("Nothing: asyncio runs each coroutine in its own thread",
+               "All coroutines of a loop run in one thread, one at a time; that is why "
+               "blocking work must go to an executor with `run_in_executor`."),
+         wrong("They are served normally if the function is declared `async def`",
+               "`async def` does not make CPU work yield: without an `await` inside, the "
+               "coroutine holds the loop just the same."))),
+]
+
 QUIZZES: dict[str, tuple[str, list[Question]]] = {
     "00": ("Welcome", NB00),
     "01": ("Processes vs threads", NB01),
@@ -483,4 +538,5 @@ QUIZZES: dict[str, tuple[str, list[Question]]] = {
     "06": ("Communication", NB06),
     "07": ("A real pipeline", NB07),
     "08": ("Robustness", NB08),
+    "09": ("Beyond one machine", NB09),
 }
