@@ -21,6 +21,8 @@ notebook):
 - :mod:`helpers.messaging` 06: queues, pipes and pipelines, their workers and throughput
 - :mod:`helpers.pipeline`  07: scan the standard library's source file by file; timeline, reduce
 - :mod:`helpers.faults`    08: workers that fail on purpose, and what each API makes of them
+- :mod:`helpers.beyond`    09: joblib, Dask, asyncio: engines side by side, an event loop's latency
+- :mod:`helpers.cluster`   09: a Dask scheduler and workers run as programs on 127.0.0.1
 - :mod:`helpers.bench`     the instructor's pre-flight check: ``python -m helpers.bench``
 - :mod:`helpers.plots`     charts of measured timings and speedups (a package: one module
                            per notebook topic beside the shared ones)
