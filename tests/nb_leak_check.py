@@ -473,7 +473,10 @@ def new_shm_entries(before: set[str], kernel_pid: int | None,
     """Return the /dev/shm entries that appeared since ``before`` and belong to the kernel.
 
     Other programs on the machine (another test run, say) may create segments at the
-    same time; an entry mapped by a process outside the kernel's tree is theirs.
+    same time; an entry mapped by a process outside the kernel's tree is theirs, and so is
+    one whose name gives the pid of its maker (joblib's and loky's) when that process is
+    alive and outside the tree. (An entry whose maker is gone is counted: it may have been
+    the kernel's child.)
     """
     if not sys.platform.startswith("linux"):
         return []
@@ -491,10 +494,25 @@ def new_shm_entries(before: set[str], kernel_pid: int | None,
             mapped = shm_mapped_by()
             inodes = {n: inode(n) for n in new}
             new = {n for n, ino in inodes.items()
-                   if ino is not None and not (mapped.get(ino, set()) - tree)}
+                   if ino is not None and not (mapped.get(ino, set()) - tree)
+                   and not _made_by_another_program(n, tree)}
         if not new or time.monotonic() > deadline:
             return sorted(new)
         time.sleep(0.2)
+
+
+#: /dev/shm names that carry the pid of the process that made them: joblib's memory-mapping
+#: folders (joblib_memmapping_folder_<pid>_...) and loky's semaphores (sem.loky-<pid>-...).
+_MAKER_PID = re.compile(r"^(?:joblib_memmapping_folder_|sem\.loky-)(\d+)[_-]")
+
+
+def _made_by_another_program(name: str, tree: set[int]) -> bool:
+    """True if ``name`` says which process made it, and that one is alive outside ``tree``."""
+    found = _MAKER_PID.match(name)
+    if not found or not tree:
+        return False
+    pid = int(found[1])
+    return pid not in tree and psutil.pid_exists(pid)
 
 
 def cell_stderr(nbfile) -> list[tuple[str, str]]:

@@ -95,3 +95,18 @@ def test_the_leak_check_passes_clean_notebooks_and_fails_each_kind_of_leak(
     # and the check cleaned up after the leaky notebooks: the segment is gone
     for name in re.findall(r"left in /dev/shm: (\S+)", out):  # a segment, or joblib's folder
         assert not (Path("/dev/shm") / name).exists(), f"{name} was left behind"
+
+
+def test_an_entry_that_names_a_live_maker_outside_the_kernel_is_another_programs():
+    from tests.nb_leak_check import _made_by_another_program
+
+    me = os.getpid()
+    tree = {me}
+    # pid 1 is alive and not the kernel's: another program's joblib folder or loky semaphore
+    assert _made_by_another_program("joblib_memmapping_folder_1_ab_cd", tree)
+    assert _made_by_another_program("sem.loky-1-abcdef", tree)
+    # the kernel's own, a maker that is gone (it may have been the kernel's child), a name
+    # without a pid: all counted as the notebook's
+    assert not _made_by_another_program(f"joblib_memmapping_folder_{me}_ab_cd", tree)
+    assert not _made_by_another_program("joblib_memmapping_folder_4194999_ab_cd", tree)
+    assert not _made_by_another_program("psm_1a2b3c4d", tree)
