@@ -16,7 +16,7 @@ pytest_plugins = ["pytester"]
 #: worker, one after another, so that none of them sees another's segments: /dev/shm is one
 #: folder for the whole machine. tests/test_suite.py checks that the list is complete.
 SHARED_MEMORY_FILES = frozenset({
-    "test_bench.py", "test_cheatsheet.py", "test_checks_nb05.py", "test_nb_leak_check.py",
+    "test_bench.py", "test_beyond.py", "test_cheatsheet.py", "test_checks_nb05.py", "test_nb_leak_check.py",
     "test_sharing.py", "test_workers.py",
 })
 
