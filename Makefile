@@ -64,6 +64,14 @@ ONE_CPU_PYTHON ?= 3.12
 ONE_CPU := $(or $(shell taskset -c 0 true 2>/dev/null && echo taskset -c 0),env LOKY_MAX_CPU_COUNT=1)
 # The one-CPU cell first checks that the pinning works: usable_cpus() must say 1.
 CHECK_ONE_CPU := from helpers.system import usable_cpus as u; n = u(); assert n == 1, f\"usable_cpus() is {n}, not 1\"; print(\"usable CPUs: 1\")
+# In a cell, the unit tests run in CELL_WORKERS pytest-xdist workers (they mostly wait),
+# then the notebooks one after the other, each part in its own private /dev/shm. The tests
+# marked same_under_every_method (Dask's and loky's workers, stand-alone scripts: they never
+# use COURSE_START_METHOD) run only in the cells of each Python's default start method.
+CELL_WORKERS ?= 2
+# With CI set, `make test` has just run the unit tests and notebooks in $(VENV): that is the
+# cell of its Python and default start method, which the matrix then skips.
+LEARNERS_CELL := import sys, multiprocessing as m; print(\"matrix-%d.%d-%s\" % (*sys.version_info[:2], m.get_start_method()))
 MATRIX_CELLS := $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m))) \
   $(if $(ONE_CPU_PYTHON),matrix-$(ONE_CPU_PYTHON)-one_cpu)
 # The interpreter for Python 3.X: $PYTHON3X if set, else pyenv's 3.X, else python3.X on PATH.
@@ -160,9 +168,12 @@ unit-then-notebooks: setup-test
 test-matrix:
 	@rm -rf test-artifacts/matrix && mkdir -p test-artifacts/matrix
 	@start=$$(date +%s); status=0; \
+	done=$$( [ -n "$(CI)" ] && $(PY) -c "$(LEARNERS_CELL)" 2>/dev/null); \
+	cells=$$(for c in $(MATRIX_CELLS); do [ "$$c" = "$$done" ] || echo $$c; done); \
 	$(MAKE) --no-print-directory matrix-venvs && \
-	$(MAKE) --no-print-directory -j$(MATRIX_JOBS) -k $(MATRIX_CELLS) || status=$$?; \
+	$(MAKE) --no-print-directory -j$(MATRIX_JOBS) -k $$cells || status=$$?; \
 	echo "== matrix: $(MATRIX_PYTHONS) x $(MATRIX_METHODS)$(if $(ONE_CPU_PYTHON), and $(ONE_CPU_PYTHON) on one CPU), COURSE_SCALE=$(MATRIX_SCALE), $(MATRIX_JOBS) at once$(if $(IN_CELL), with a private /dev/shm each), $$(( $$(date +%s) - start )) s"; \
+	test -z "$$done" || echo "$$done: not run again (make test's own unit tests and notebooks, above, are that cell)"; \
 	cat test-artifacts/matrix/*.result; exit $$status
 
 .venv-%/.installed: requirements.txt requirements-test.txt pyproject.toml
@@ -180,11 +191,18 @@ $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	log=test-artifacts/matrix/$*.log; : > $$log; start=$$(date +%s); pin=; \
 	if [ $$method = one_cpu ]; then pin="$(ONE_CPU)"; method="on one CPU ($$pin)"; \
 	else export COURSE_START_METHOD=$$method; fi; \
-	if { [ -z "$$pin" ] || $$pin .venv-$$python/bin/python -c "$(CHECK_ONE_CPU)" > $$log 2>&1; } && \
-	   COURSE_SCALE=$(MATRIX_SCALE) \
-	   $(IN_CELL) $$pin .venv-$$python/bin/python -m pytest $(PYTEST_FLAGS) $(NBVAL) \
-	   tests --ignore=tests/browser notebooks >> $$log 2>&1; then result=passed; else result=FAILED; fi; \
-	line="Python $$python $$method: $$result ($$(tail -n 1 $$log | tr -d '=' | sed 's/^ *//')) in $$(( $$(date +%s) - start )) s"; \
+	export COURSE_SCALE=$(MATRIX_SCALE); py=.venv-$$python/bin/python; \
+	summary() { tail -n 1 $$log | tr -d '=' | sed 's/^ *//'; }; unit=; notebooks=; result=FAILED; \
+	only=; [ -z "$${COURSE_START_METHOD:-}" ] || \
+	  [ "$$COURSE_START_METHOD" = "$$($$py -c 'import multiprocessing as m; print(m.get_start_method())')" ] || \
+	  only="not same_under_every_method"; \
+	if { [ -z "$$pin" ] || $$pin $$py -c "$(CHECK_ONE_CPU)" > $$log 2>&1; }; then \
+	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) -n $(CELL_WORKERS) --dist loadgroup \
+	    $${only:+-m "$$only"} tests --ignore=tests/browser >> $$log 2>&1 && ok=1 || ok=; \
+	  unit="unit: $$(summary)"; \
+	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks >> $$log 2>&1 && \
+	    [ -n "$$ok" ] && result=passed; notebooks="notebooks: $$(summary)"; fi; \
+	line="Python $$python $$method: $$result ($$unit; $$notebooks) in $$(( $$(date +%s) - start )) s"; \
 	echo "$$line" | tee test-artifacts/matrix/$*.result; \
 	test $$result = passed || { tail -n 40 $$log; exit 1; }
 

@@ -16,9 +16,16 @@ pytest_plugins = ["pytester"]
 #: worker, one after another, so that none of them sees another's segments: /dev/shm is one
 #: folder for the whole machine. tests/test_suite.py checks that the list is complete.
 SHARED_MEMORY_FILES = frozenset({
-    "test_bench.py", "test_beyond.py", "test_cheatsheet.py", "test_checks_nb05.py", "test_nb_leak_check.py",
-    "test_sharing.py", "test_workers.py",
+    "test_bench.py", "test_beyond.py", "test_cheatsheet.py", "test_checks_nb05.py",
+    "test_nb_leak_check.py", "test_sharing.py", "test_workers.py",
 })
+
+#: Test files whose subject never uses the course's start method (COURSE_START_METHOD): the
+#: cheat sheet's stand-alone scripts (they name their own), Dask's programs, the site's HTML
+#: (its notebooks run under every method in nbval). Marked ``same_under_every_method``, as
+#: are single tests of Dask and joblib (their workers start their own way); the matrix runs
+#: them once per Python, in the cell with its default start method (see the Makefile).
+SAME_UNDER_EVERY_METHOD_FILES = frozenset({"test_cheatsheet.py", "test_cluster.py", "test_site.py"})
 
 
 def pytest_configure(config):
@@ -28,12 +35,17 @@ def pytest_configure(config):
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line("markers", "xdist_group(name): run in one pytest-xdist worker")
+    config.addinivalue_line(
+        "markers", "same_under_every_method: does not use the course's start method, so the "
+        "matrix runs it only under each Python's default one")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name in SHARED_MEMORY_FILES:
             item.add_marker(pytest.mark.xdist_group("shared-memory"))
+        if item.path.name in SAME_UNDER_EVERY_METHOD_FILES:
+            item.add_marker(pytest.mark.same_under_every_method)
 
 
 @pytest.fixture

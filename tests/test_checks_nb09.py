@@ -53,6 +53,7 @@ def joblib_one_job(files, n_jobs=2):
     return sum(Parallel(n_jobs=1)(delayed(imports_of)(p) for p in files), Counter())
 
 
+@pytest.mark.same_under_every_method  # Dask's or loky's workers: their own start method
 @pytest.mark.parametrize("func, hint", [
     (joblib_serial, "no joblib worker process started"),
     (joblib_unreduced, "returned a list of 6 items"),
@@ -68,6 +69,7 @@ def test_joblib_port_hints(func, hint, capsys):
     shutdown_loky()
 
 
+@pytest.mark.same_under_every_method  # Dask's or loky's workers: their own start method
 def test_joblib_port_passes_the_solution(capsys):
     assert check_joblib_port(count_imports_joblib, FILES, EXPECTED)
     assert "Well done" in capsys.readouterr().out
@@ -91,6 +93,7 @@ def dask_half(files, client):
     return sum(client.gather(client.map(imports_of, files[:3])), Counter())
 
 
+@pytest.mark.same_under_every_method  # Dask's or loky's workers: their own start method
 @pytest.mark.parametrize("func, hint", [
     (dask_serial, "the work ran in this process"),
     (dask_futures, "returned Dask futures"),
@@ -103,6 +106,7 @@ def test_dask_port_hints(client, func, hint, capsys):
     assert hint in out and "Well done" not in out
 
 
+@pytest.mark.same_under_every_method  # Dask's or loky's workers: their own start method
 def test_dask_port_passes_the_solution_and_refuses_a_missing_client(client, capsys):
     assert check_dask_port(count_imports_dask, client, FILES, EXPECTED)
     assert "Well done" in capsys.readouterr().out

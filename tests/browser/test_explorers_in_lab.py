@@ -23,6 +23,9 @@ run, next to issue 15's targets (click to chart within 1.5 s, the browser's part
 0.2 s) and the load average, and saved in test-artifacts/browser-timings.json. They are
 not asserted: a loaded machine would break such an assertion, not the course.
 
+Last, a window of its own checks that the Dask panel (dask-labextension, which 09 uses for
+the dashboard) is in JupyterLab's left sidebar and opens.
+
 Chromium: Debian's package (``apt-get install chromium``), never ``playwright install``.
 Without it the test is skipped on a learner's machine and fails in CI (``CI`` set). On
 failure, a screenshot, the page's HTML, a Playwright trace (``playwright show-trace``)
@@ -473,6 +476,29 @@ def test_explorer_in_jupyterlab(case, notebooks, request):
         if not passed:
             page.screenshot(path=str(ARTIFACTS / f"{name}-failed.png"), full_page=True)
             (ARTIFACTS / f"{name}-failed.html").write_text(page.content(), encoding="utf-8")
+
+
+def test_the_dask_panel_is_in_jupyterlab(lab, browser):
+    """09's dashboard: the JupyterLab that `make lab` installs has the Dask panel.
+
+    Runs after the explorers (its own window), so it never slows their clicks.
+    """
+    base, token, _log = lab
+    context = browser.new_context(viewport={"width": SCREENS[0][0], "height": SCREENS[0][1]})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/lab/workspaces/dask?reset&token={token}",
+                  wait_until="domcontentloaded", timeout=90_000)
+        tab = page.locator('.jp-SideBar .lm-TabBar-tab[data-id="dask-dashboard-launcher"]')
+        tab.wait_for(timeout=120_000)
+        tab.click()
+        panel = page.locator("#dask-dashboard-launcher")
+        panel.wait_for(state="visible", timeout=30_000)
+        # the field where a dashboard's address goes (the notebook prints it)
+        panel.locator(".dask-URLInput-wrapper input").wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "dask-panel-1280x800.png"))
+    finally:
+        context.close()
 
 
 #: What is measured once for the whole run.
