@@ -44,13 +44,18 @@ COURSE_SCALE ?= $(TEST_SCALE)
 # The matrix: Pythons, start methods, and how many cells run at once.
 MATRIX_PYTHONS ?= 3.11 3.12 3.13
 MATRIX_METHODS ?= fork spawn forkserver
-# Where we may (root on Linux), each cell gets a private /dev/shm (a mount namespace), so
-# that cells running side by side never see each other's shared memory; then 3 cells run
-# at once (CPU contention only slows them; timings are never asserted). Else one at a time.
-ISOLATE_SHM := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && unshare --mount --propagation private true 2>/dev/null && echo yes)
-ifeq ($(ISOLATE_SHM),yes)
+# Where we may (Linux, as root or in a user namespace of our own), the unit tests and each
+# matrix cell get a private /dev/shm (a mount namespace), so that tests running side by side
+# never see each other's shared memory: then the unit tests run beside the notebooks, and 3
+# matrix cells at once (CPU contention only slows them; timings are never asserted). Else
+# the notebooks wait for the unit tests, and the cells run one at a time.
+SHM_NS := $(shell if [ "$$(id -u 2>/dev/null)" = 0 ] && unshare --mount --propagation private true 2>/dev/null; \
+  then echo unshare --mount --propagation private; \
+  elif unshare --user --map-root-user --mount --propagation private true 2>/dev/null; \
+  then echo unshare --user --map-root-user --mount --propagation private; fi)
+ifneq ($(SHM_NS),)
   MATRIX_JOBS ?= 3
-  IN_CELL := unshare --mount --propagation private sh -c 'mount -t tmpfs -o size=2g,mode=1777 tmpfs /dev/shm && exec "$$@"' cell
+  IN_CELL := $(SHM_NS) sh -c 'mount -t tmpfs -o size=2g,mode=1777 tmpfs /dev/shm && exec "$$@"' cell
 else
   MATRIX_JOBS ?= 1
   IN_CELL :=
@@ -126,10 +131,11 @@ lint: setup
 
 # The unit tests mostly wait (for processes to start, for checkers' bounds), so they run in
 # UNIT_WORKERS pytest-xdist workers; the files that make shared-memory segments or compare
-# /dev/shm share one worker (SHARED_MEMORY_FILES in tests/conftest.py).
+# /dev/shm share one worker (SHARED_MEMORY_FILES in tests/conftest.py). Where it can be had,
+# they get a /dev/shm of their own (IN_CELL), which nothing else on the machine sees.
 UNIT_WORKERS ?= 3
 unit: setup-test
-	$(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) --dist loadgroup tests --ignore=tests/browser
+	$(IN_CELL) $(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) --dist loadgroup tests --ignore=tests/browser
 
 notebooks: setup-test
 	COURSE_SCALE=$(COURSE_SCALE) $(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
@@ -151,13 +157,18 @@ else
 test: lint unit-notebooks-browser
 endif
 
-# The browser test runs beside the unit tests and then the notebooks: it mostly waits (for
-# JupyterLab, the kernel, the browser), and no test asserts a timing. Each one's output is
-# shown in one piece when it ends. The notebooks wait for the unit tests: their leak check
-# looks at the whole machine's /dev/shm, where unit tests make segments (the browser test's
-# kernels make none that outlive a cell, and its processes are not the notebook's kernel's).
+# The unit tests, the notebooks and the browser test run side by side: they mostly wait (for
+# processes, JupyterLab, the browser), and no test asserts a timing. Each one's output is
+# shown in one piece when it ends. The notebooks' leak check looks at the machine's /dev/shm;
+# the unit tests make their segments in a /dev/shm of their own (IN_CELL). Where there is no
+# such thing, the notebooks wait for the unit tests (the browser test's kernels make no
+# segment, and its processes are not the notebook's kernel's).
 unit-notebooks-browser: setup-test
+ifneq ($(IN_CELL),)
+	@$(MAKE) --no-print-directory -j3 -k --output-sync=target unit notebooks browser
+else
 	@$(MAKE) --no-print-directory -j2 --output-sync=target unit-then-notebooks browser
+endif
 
 # The notebooks run even when a unit test failed (CI shows every failure at once).
 unit-then-notebooks: setup-test
