@@ -71,7 +71,8 @@ ONE_CPU := $(or $(shell taskset -c 0 true 2>/dev/null && echo taskset -c 0),env 
 # The one-CPU cell first checks that the pinning works: usable_cpus() must say 1.
 CHECK_ONE_CPU := from helpers.system import usable_cpus as u; n = u(); assert n == 1, f\"usable_cpus() is {n}, not 1\"; print(\"usable CPUs: 1\")
 # In a cell, the unit tests run in CELL_WORKERS pytest-xdist workers (they mostly wait),
-# then the notebooks one after the other, each part in its own private /dev/shm. The tests
+# beside the shared_memory ones in a pytest of their own, then the notebooks one after the
+# other, each part in its own private /dev/shm. The tests
 # marked same_under_every_method (Dask's and loky's workers, stand-alone scripts: they never
 # use COURSE_START_METHOD) run only in the cells of each Python's default start method.
 CELL_WORKERS ?= 2
@@ -93,7 +94,7 @@ find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
 
 
 .PHONY: site bench profile
-.PHONY: setup setup-test lab test lint unit notebooks browser unit-notebooks-browser unit-then-notebooks browser-deps strip clean \
+.PHONY: setup setup-test lab test lint unit unit-shared-memory unit-others notebooks browser unit-notebooks-browser unit-then-notebooks browser-deps strip clean \
         test-matrix matrix-venvs $(MATRIX_CELLS)
 
 setup: $(VENV)/.installed
@@ -137,12 +138,20 @@ lint: setup
 	$(BIN)/ruff check helpers tests notebooks
 
 # The unit tests mostly wait (for processes to start, for checkers' bounds), so they run in
-# UNIT_WORKERS pytest-xdist workers; the files that make shared-memory segments or compare
-# /dev/shm share one worker (SHARED_MEMORY_FILES in tests/conftest.py). Where it can be had,
-# they get a /dev/shm of their own (IN_CELL), which nothing else on the machine sees.
+# UNIT_WORKERS pytest-xdist workers, beside the files that make shared-memory segments or
+# compare /dev/shm (marked shared_memory, SHARED_MEMORY_FILES in tests/conftest.py), which
+# run one after another in a pytest of their own. Where it can be had, each of the two gets
+# a /dev/shm of its own (IN_CELL), which nothing else on the machine sees.
 UNIT_WORKERS ?= 3
+UNIT_TESTS := tests --ignore=tests/browser
 unit: setup-test
-	$(IN_CELL) $(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) --dist loadgroup tests --ignore=tests/browser
+	@$(MAKE) --no-print-directory -j2 -k --output-sync=target unit-shared-memory unit-others
+
+unit-shared-memory: setup-test
+	$(IN_CELL) $(PY) -m pytest $(PYTEST_FLAGS) -m shared_memory $(UNIT_TESTS)
+
+unit-others: setup-test
+	$(IN_CELL) $(PY) -m pytest $(PYTEST_FLAGS) -n $(UNIT_WORKERS) -m "not shared_memory" $(UNIT_TESTS)
 
 notebooks: setup-test
 	COURSE_SCALE=$(COURSE_SCALE) $(PY) -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks
@@ -215,9 +224,12 @@ $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	  [ "$$COURSE_START_METHOD" = "$$($$py -c 'import multiprocessing as m; print(m.get_start_method())')" ] || \
 	  only="not same_under_every_method"; \
 	if { [ -z "$$pin" ] || $$pin $$py -c "$(CHECK_ONE_CPU)" > $$log 2>&1; }; then \
-	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) -n $(CELL_WORKERS) --dist loadgroup \
-	    $${only:+-m "$$only"} tests --ignore=tests/browser >> $$log 2>&1 && ok=1 || ok=; \
-	  unit="unit: $$(summary)"; \
+	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) -m "shared_memory$${only:+ and $$only}" \
+	    $(UNIT_TESTS) > $$log.shm 2>&1 & shm=$$!; \
+	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) -n $(CELL_WORKERS) \
+	    -m "not shared_memory$${only:+ and $$only}" $(UNIT_TESTS) >> $$log 2>&1 && ok=1 || ok=; \
+	  wait $$shm || ok=; unit="unit: $$(summary) + $$(tail -n 1 $$log.shm | tr -d '=' | sed 's/^ *//')"; \
+	  cat $$log.shm >> $$log; rm -f $$log.shm; \
 	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks >> $$log 2>&1 && \
 	    [ -n "$$ok" ] && result=passed; notebooks="notebooks: $$(summary)"; fi; \
 	line="Python $$python $$method: $$result ($$unit; $$notebooks) in $$(( $$(date +%s) - start )) s"; \

@@ -11,10 +11,12 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-#: Test files that make shared-memory segments or compare /dev/shm before and after. Under
-#: pytest-xdist (``make unit`` runs the unit tests in several workers) they all run in one
-#: worker, one after another, so that none of them sees another's segments: /dev/shm is one
-#: folder for the whole machine. tests/test_suite.py checks that the list is complete.
+#: Test files that make shared-memory segments or compare /dev/shm before and after. They are
+#: marked ``shared_memory``, and `make unit` runs them one after another in a pytest of their
+#: own (each in a /dev/shm of its own where it can), beside the others in pytest-xdist
+#: workers: /dev/shm is one folder for the whole machine, and none of them may see another's
+#: segments. (pytest-xdist's own ``--dist loadgroup`` did not keep a group on one worker
+#: with pytest 9.2.) tests/test_suite.py checks that the list is complete.
 SHARED_MEMORY_FILES = frozenset({
     "test_bench.py", "test_beyond.py", "test_cheatsheet.py", "test_checks_nb05.py",
     "test_nb_leak_check.py", "test_sharing.py", "test_workers.py",
@@ -34,18 +36,18 @@ def pytest_configure(config):
     # a script would then see it ignored. A handler, unlike an ignore, is not inherited.
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    config.addinivalue_line("markers", "xdist_group(name): run in one pytest-xdist worker")
+    config.addinivalue_line(
+        "markers", "shared_memory: makes segments or compares /dev/shm: runs apart, serially")
     config.addinivalue_line(
         "markers", "same_under_every_method: does not use the course's start method, so the "
         "matrix runs it only under each Python's default one")
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.name in SHARED_MEMORY_FILES:
-            item.add_marker(pytest.mark.xdist_group("shared-memory"))
-        if item.path.name in SAME_UNDER_EVERY_METHOD_FILES:
-            item.add_marker(pytest.mark.same_under_every_method)
+def pytest_itemcollected(item):
+    if item.path.name in SHARED_MEMORY_FILES:
+        item.add_marker(pytest.mark.shared_memory)
+    if item.path.name in SAME_UNDER_EVERY_METHOD_FILES:
+        item.add_marker(pytest.mark.same_under_every_method)
 
 
 @pytest.fixture
