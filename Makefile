@@ -83,9 +83,11 @@ LEARNERS_CELL := import sys, multiprocessing as m; print(\"matrix-%d.%d-%s\" % (
 # each cell costs about 8 minutes of them: the two left out keep CI within 45 minutes.
 # `make test-matrix MATRIX_SKIP=` runs every cell.
 MATRIX_SKIP ?= matrix-3.12-spawn matrix-3.12-forkserver
-MATRIX_CELLS := $(filter-out $(MATRIX_SKIP),\
-  $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m)))) \
-  $(if $(ONE_CPU_PYTHON),matrix-$(ONE_CPU_PYTHON)-one_cpu)
+# The one-CPU cell first: pinned, it leaves the other core to the cells beside it, and the
+# cell that runs last, alone, can use both.
+MATRIX_CELLS := $(if $(ONE_CPU_PYTHON),matrix-$(ONE_CPU_PYTHON)-one_cpu) \
+  $(filter-out $(MATRIX_SKIP),\
+  $(foreach p,$(MATRIX_PYTHONS),$(foreach m,$(MATRIX_METHODS),matrix-$(p)-$(m))))
 # The interpreter for Python 3.X: $PYTHON3X if set, else pyenv's 3.X, else python3.X on PATH.
 find_python = $(strip $(or $(PYTHON$(subst .,,$(1))),\
   $(shell d=$$(pyenv prefix $(1) 2>/dev/null) && test -x "$$d/bin/python$(1)" && echo "$$d/bin/python$(1)"),\
