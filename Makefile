@@ -71,9 +71,9 @@ ONE_CPU := $(or $(shell taskset -c 0 true 2>/dev/null && echo taskset -c 0),env 
 CHECK_ONE_CPU := from helpers.system import usable_cpus as u; n = u(); assert n == 1, f\"usable_cpus() is {n}, not 1\"; print(\"usable CPUs: 1\")
 # In a cell, the unit tests run in CELL_WORKERS pytest-xdist workers (they mostly wait),
 # beside the shared_memory ones in a pytest of their own, then the notebooks one after the
-# other, each part in its own private /dev/shm. The tests
-# marked same_under_every_method (Dask's and loky's workers, stand-alone scripts: they never
-# use COURSE_START_METHOD) run only in the cells of each Python's default start method.
+# other, each part in its own private /dev/shm. The tests marked same_under_every_method
+# (Dask's and loky's workers, stand-alone scripts: they never use COURSE_START_METHOD) run
+# only in the cells of each Python's default start method.
 CELL_WORKERS ?= 2
 # With CI set, `make test` has just run the unit tests and notebooks in $(VENV): that is the
 # cell of its Python and default start method, which the matrix then skips.
@@ -215,7 +215,7 @@ $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	if [ $$method = one_cpu ]; then pin="$(ONE_CPU)"; method="on one CPU ($$pin)"; \
 	else export COURSE_START_METHOD=$$method; fi; \
 	export COURSE_SCALE=$(MATRIX_SCALE); py=.venv-$$python/bin/python; \
-	summary() { tail -n 1 $$log | tr -d '=' | sed 's/^ *//'; }; unit=; notebooks=; result=FAILED; \
+	summary() { tail -n 1 "$$1" | tr -d '=' | sed 's/^ *//'; }; unit=; notebooks=; result=FAILED; \
 	only=; [ -z "$${COURSE_START_METHOD:-}" ] || \
 	  [ "$$COURSE_START_METHOD" = "$$($$py -c 'import multiprocessing as m; print(m.get_start_method())')" ] || \
 	  only="not same_under_every_method"; \
@@ -224,10 +224,10 @@ $(MATRIX_CELLS): matrix-%: .venv-$$(word 1,$$(subst -, ,$$*))/.installed
 	    $(UNIT_TESTS) > $$log.shm 2>&1 & shm=$$!; \
 	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) -n $(CELL_WORKERS) \
 	    -m "not shared_memory$${only:+ and $$only}" $(UNIT_TESTS) >> $$log 2>&1 && ok=1 || ok=; \
-	  wait $$shm || ok=; unit="unit: $$(summary) + $$(tail -n 1 $$log.shm | tr -d '=' | sed 's/^ *//')"; \
+	  wait $$shm || ok=; unit="unit: $$(summary $$log) + $$(summary $$log.shm)"; \
 	  cat $$log.shm >> $$log; rm -f $$log.shm; \
 	  $(IN_CELL) $$pin $$py -m pytest $(PYTEST_FLAGS) $(NBVAL) notebooks >> $$log 2>&1 && \
-	    [ -n "$$ok" ] && result=passed; notebooks="notebooks: $$(summary)"; fi; \
+	    [ -n "$$ok" ] && result=passed; notebooks="notebooks: $$(summary $$log)"; fi; \
 	line="Python $$python $$method: $$result ($$unit; $$notebooks) in $$(( $$(date +%s) - start )) s"; \
 	echo "$$line" | tee test-artifacts/matrix/$*.result; \
 	test $$result = passed || { tail -n 40 $$log; exit 1; }
